@@ -1,0 +1,1 @@
+//! Shared test support: real database servers, per-test databases, the Prisma oracle.
