@@ -17,11 +17,7 @@ pub fn checksum(script: &str) -> String {
 
 /// Whether a stored checksum matches a script, with Prisma's line-ending tolerance and legacy format.
 pub fn matches(stored: &str, script: &str) -> bool {
-    let render: fn(&[u8]) -> String = if stored.len() == CHECKSUM_LEN {
-        hex
-    } else {
-        legacy_hex
-    };
+    let render: fn(&[u8]) -> String = if stored.len() == CHECKSUM_LEN { hex } else { legacy_hex };
     let digest = |s: &str| render(&Sha256::digest(s.as_bytes()));
     stored == digest(script)
         || stored == digest(&script.replace("\r\n", "\n"))
@@ -64,10 +60,7 @@ mod tests {
 
     #[test]
     fn empty_file() {
-        assert_eq!(
-            checksum(""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(checksum(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
     #[test]

@@ -8,9 +8,7 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() {
-//!     prisma_migrations_build::track("prisma/migrations");
-//! }
+//! prisma_migrations_build::track("prisma/migrations");
 //! ```
 
 pub mod checksum;
@@ -31,8 +29,24 @@ pub use scan::{Folder, ScannedMigration};
 /// The vague names rejected by default: a slug made only of these words (and numbers, and `v<digits>`) says
 /// nothing about the change.
 pub const DEFAULT_VAGUE_NAMES: &[&str] = &[
-    "update", "updates", "fix", "fixes", "change", "changes", "migration", "migrations", "migrate", "wip", "tmp",
-    "temp", "test", "tests", "misc", "stuff", "new", "v2",
+    "update",
+    "updates",
+    "fix",
+    "fixes",
+    "change",
+    "changes",
+    "migration",
+    "migrations",
+    "migrate",
+    "wip",
+    "tmp",
+    "temp",
+    "test",
+    "tests",
+    "misc",
+    "stuff",
+    "new",
+    "v2",
 ];
 
 /// Settings for reading a folder. `Default` is what `migrations!()` uses with no options.

@@ -70,10 +70,7 @@ impl LockFile {
             }
             let mut fields = content.split_whitespace();
             let (Some(name), Some(checksum), None) = (fields.next(), fields.next(), fields.next()) else {
-                errors.push(LockParseError {
-                    line,
-                    reason: "expected `<migration name> <sha256>`".into(),
-                });
+                errors.push(LockParseError { line, reason: "expected `<migration name> <sha256>`".into() });
                 continue;
             };
             if !crate::checksum::is_well_formed(checksum) {

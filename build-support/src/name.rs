@@ -44,9 +44,9 @@ impl fmt::Display for NameError {
             Self::TimestampLength(n) => write!(f, "has a {n}-digit timestamp; expected 14 digits, `YYYYMMDDHHMMSS`"),
             Self::NotADate(part) => write!(f, "has a timestamp that is not a real UTC date and time (bad {part})"),
             Self::EmptySlug => f.write_str("has no name after the timestamp"),
-            Self::BadSlug => f.write_str(
-                "has a name that is not lowercase ascii words joined by `_` (letters a-z, digits 0-9)",
-            ),
+            Self::BadSlug => {
+                f.write_str("has a name that is not lowercase ascii words joined by `_` (letters a-z, digits 0-9)")
+            }
         }
     }
 }
@@ -75,9 +75,7 @@ pub fn parse(name: &str, numbering: Numbering) -> Result<ParsedName<'_>, NameErr
 /// Lowercase ascii letters and digits in `_`-separated, non-empty words.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug
-            .split('_')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && slug.split('_').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Suggests a valid slug for an invalid one: `AddUsers` → `add_users`, `add-users` → `add_users`.

@@ -12,7 +12,7 @@ pub enum Provider {
     Postgresql,
     /// `cockroachdb`: PostgreSQL wire protocol, no advisory locks, scripts not atomic.
     Cockroachdb,
-    /// `mysql` (MySQL and MariaDB).
+    /// `mysql` (`MySQL` and `MariaDB`).
     Mysql,
     /// `sqlite`.
     Sqlite,

@@ -37,7 +37,9 @@ fn check_provider(folder: &Folder, options: &Options, problems: &mut Vec<Problem
         problems.push(Problem {
             kind: ProblemKind::BadLockToml,
             path,
-            message: format!("`{LOCK_TOML}` has no `provider = \"…\"` line; restore it as `prisma migrate dev` wrote it"),
+            message: format!(
+                "`{LOCK_TOML}` has no `provider = \"…\"` line; restore it as `prisma migrate dev` wrote it"
+            ),
         });
         return expected;
     };
@@ -79,7 +81,10 @@ fn check_names(folder: &Folder, options: &Options, provider: Option<Provider>, p
             problems.push(Problem {
                 kind: ProblemKind::TooLong,
                 path: path.clone(),
-                message: format!("migration `{n}` has a {}-byte name; `_prisma_migrations.migration_name` holds at most {max_name}", n.len()),
+                message: format!(
+                    "migration `{n}` has a {}-byte name; `_prisma_migrations.migration_name` holds at most {max_name}",
+                    n.len()
+                ),
             });
         }
         if options.exempt_until.as_ref().is_some_and(|e| n <= e) {
@@ -96,13 +101,19 @@ fn check_names(folder: &Folder, options: &Options, provider: Option<Provider>, p
             problems.push(Problem {
                 kind: ProblemKind::TooLong,
                 path,
-                message: format!("migration `{n}` has a {}-byte name after the timestamp; Prisma allows at most {MAX_SLUG_LEN}", slug.len()),
+                message: format!(
+                    "migration `{n}` has a {}-byte name after the timestamp; Prisma allows at most {MAX_SLUG_LEN}",
+                    slug.len()
+                ),
             });
         } else if is_vague(slug, &options.vague_names) {
             problems.push(Problem {
                 kind: ProblemKind::VagueName,
                 path,
-                message: format!("migration `{n}` has a vague name; describe the change, e.g. `{}_add_user_email_index`", &n[..n.len() - slug.len() - 1]),
+                message: format!(
+                    "migration `{n}` has a vague name; describe the change, e.g. `{}_add_user_email_index`",
+                    &n[..n.len() - slug.len() - 1]
+                ),
             });
         }
     }
@@ -112,10 +123,16 @@ fn name_problem(n: &str, err: &NameError, numbering: Numbering, path: std::path:
     let hint = match (err, numbering) {
         (NameError::BadSlug | NameError::Shape, _) => {
             let (prefix, rest) = crate::scan::split_name(n);
-            let slug = name::suggest_slug(if prefix.is_empty() { n.trim_start_matches(|c: char| c.is_ascii_digit()) } else { rest });
+            let slug = name::suggest_slug(if prefix.is_empty() {
+                n.trim_start_matches(|c: char| c.is_ascii_digit())
+            } else {
+                rest
+            });
             let slug = if slug.is_empty() { "describe_the_change".to_owned() } else { slug };
             match numbering {
-                Numbering::Timestamp => format!("rename it to `<YYYYMMDDHHMMSS>_{slug}`, as `prisma migrate dev` names folders"),
+                Numbering::Timestamp => {
+                    format!("rename it to `<YYYYMMDDHHMMSS>_{slug}`, as `prisma migrate dev` names folders")
+                }
                 Numbering::Sequential => format!("rename it to `<number>_{slug}`"),
             }
         }

@@ -63,16 +63,43 @@ pub fn split_name(name: &str) -> (&str, &str) {
 
 pub(crate) fn scan(dir: &Path) -> (Option<Folder>, Vec<Problem>) {
     let mut problems = Vec::new();
+    let Some(names) = list_names(dir, &mut problems) else { return (None, problems) };
+    let mut files_read = Vec::new();
+    let migrations =
+        names.into_iter().filter_map(|name| read_migration(dir, name, &mut files_read, &mut problems)).collect();
+    let lock_toml = read_optional(&dir.join(LOCK_TOML), &mut files_read, &mut problems);
+    let checksums_path = dir.join(lockfile::FILE_NAME);
+    let checksums_lock =
+        read_optional(&checksums_path, &mut files_read, &mut problems).and_then(|text| match LockFile::parse(&text) {
+            Ok(lock) => Some(lock),
+            Err(errors) => {
+                problems.extend(errors.into_iter().map(|e| Problem {
+                    kind: ProblemKind::BadChecksumsLock,
+                    path: checksums_path.clone(),
+                    message: format!("`{}` {e}; regenerate it with `prisma-migrations lock`", lockfile::FILE_NAME),
+                }));
+                None
+            }
+        });
+    let folder = Folder { dir: dir.to_owned(), migrations, lock_toml, checksums_lock, files_read };
+    (Some(folder), problems)
+}
+
+/// The names of the sub-directories, sorted; `None` when the folder cannot be listed.
+fn list_names(dir: &Path, problems: &mut Vec<Problem>) -> Option<Vec<String>> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             let message = if e.kind() == io::ErrorKind::NotFound {
-                format!("migrations folder `{}` does not exist; create it with `prisma migrate dev`, or fix the path", dir.display())
+                format!(
+                    "migrations folder `{}` does not exist; create it with `prisma migrate dev`, or fix the path",
+                    dir.display()
+                )
             } else {
                 format!("cannot list migrations folder `{}`: {e}", dir.display())
             };
             problems.push(Problem { kind: ProblemKind::FolderMissing, path: dir.to_owned(), message });
-            return (None, problems);
+            return None;
         }
     };
     let mut names = Vec::new();
@@ -87,7 +114,10 @@ pub(crate) fn scan(dir: &Path) -> (Option<Folder>, Vec<Problem>) {
         // Follow symlinks, as Prisma does: a linked folder is a migration, a linked file is not.
         let Ok(meta) = fs::metadata(entry.path()) else {
             let shown = entry.file_name().to_string_lossy().into_owned();
-            problems.push(unreadable(&entry.path(), &format!("`{shown}` in the migrations folder is a broken link or cannot be read; remove it")));
+            problems.push(unreadable(
+                &entry.path(),
+                &format!("`{shown}` in the migrations folder is a broken link or cannot be read; remove it"),
+            ));
             continue;
         };
         if !meta.is_dir() {
@@ -98,98 +128,67 @@ pub(crate) fn scan(dir: &Path) -> (Option<Folder>, Vec<Problem>) {
             Err(raw) => problems.push(Problem {
                 kind: ProblemKind::BadName,
                 path: entry.path(),
-                message: format!("migration folder `{}` has a name that is not UTF-8; rename it", raw.to_string_lossy()),
+                message: format!(
+                    "migration folder `{}` has a name that is not UTF-8; rename it",
+                    raw.to_string_lossy()
+                ),
             }),
         }
     }
+    // `read_dir` order is the platform's: sort explicitly.
     names.sort();
+    Some(names)
+}
 
-    let mut files_read = Vec::new();
-    let mut migrations = Vec::with_capacity(names.len());
-    for name in names {
-        let folder = dir.join(&name);
-        let sql_path = folder.join("migration.sql");
-        let sql = match read_script(&sql_path, &name, "migration.sql") {
-            Ok(Some(sql)) => sql,
-            Ok(None) => {
-                problems.push(Problem {
-                    kind: ProblemKind::MissingScript,
-                    message: format!("migration `{name}` has no `migration.sql`; add the script, or delete the folder if it is not a migration"),
-                    path: sql_path,
-                });
-                continue;
-            }
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
-        files_read.push(sql_path.clone());
-        if sql.trim().is_empty() {
+fn read_migration(
+    dir: &Path,
+    name: String,
+    files_read: &mut Vec<PathBuf>,
+    problems: &mut Vec<Problem>,
+) -> Option<ScannedMigration> {
+    let folder = dir.join(&name);
+    let sql_path = folder.join("migration.sql");
+    let sql = match read_script(&sql_path, &name, "migration.sql") {
+        Ok(Some(sql)) => sql,
+        Ok(None) => {
             problems.push(Problem {
-                kind: ProblemKind::EmptyScript,
-                message: format!("`{name}/migration.sql` is empty; write the migration, or delete the folder"),
-                path: sql_path.clone(),
+                kind: ProblemKind::MissingScript,
+                message: format!(
+                    "migration `{name}` has no `migration.sql`; add the script, or delete the folder if it is not a migration"
+                ),
+                path: sql_path,
             });
+            return None;
         }
-        let down_path = folder.join("down.sql");
-        let down_sql = match read_script(&down_path, &name, "down.sql") {
-            Ok(text) => text,
-            Err(p) => {
-                problems.push(p);
-                None
-            }
-        };
-        if down_sql.is_some() {
-            files_read.push(down_path.clone());
+        Err(p) => {
+            problems.push(p);
+            return None;
         }
-        migrations.push(ScannedMigration {
-            checksum: checksum::checksum(&sql),
-            name,
-            sql_path,
-            sql,
-            down_path: down_sql.as_ref().map(|_| down_path),
-            down_sql,
+    };
+    files_read.push(sql_path.clone());
+    if sql.trim().is_empty() {
+        problems.push(Problem {
+            kind: ProblemKind::EmptyScript,
+            message: format!("`{name}/migration.sql` is empty; write the migration, or delete the folder"),
+            path: sql_path.clone(),
         });
     }
-
-    let lock_toml_path = dir.join(LOCK_TOML);
-    let lock_toml = match read_optional(&lock_toml_path) {
-        Ok(text) => text,
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    };
-    if lock_toml.is_some() {
-        files_read.push(lock_toml_path);
+    let down_path = folder.join("down.sql");
+    let down_sql = read_script(&down_path, &name, "down.sql").unwrap_or_else(|p| {
+        problems.push(p);
+        None
+    });
+    if down_sql.is_some() {
+        files_read.push(down_path.clone());
     }
-
-    let checksums_path = dir.join(lockfile::FILE_NAME);
-    let checksums_lock = match read_optional(&checksums_path) {
-        Ok(Some(text)) => {
-            files_read.push(checksums_path.clone());
-            match LockFile::parse(&text) {
-                Ok(lock) => Some(lock),
-                Err(errors) => {
-                    problems.extend(errors.into_iter().map(|e| Problem {
-                        kind: ProblemKind::BadChecksumsLock,
-                        path: checksums_path.clone(),
-                        message: format!("`{}` {e}; regenerate it with `prisma-migrations lock`", lockfile::FILE_NAME),
-                    }));
-                    None
-                }
-            }
-        }
-        Ok(None) => None,
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    };
-
-    let folder = Folder { dir: dir.to_owned(), migrations, lock_toml, checksums_lock, files_read };
-    (Some(folder), problems)
+    Some(ScannedMigration {
+        checksum: checksum::checksum(&sql),
+        name,
+        sql_path,
+        sql,
+        down_path: down_sql.as_ref().map(|_| down_path),
+        down_sql,
+    })
 }
 
 /// Reads a script of a migration: `Ok(None)` when it does not exist.
@@ -197,8 +196,7 @@ fn read_script(path: &Path, name: &str, file: &str) -> Result<Option<String>, Pr
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if path.is_dir() => {
-            let _ = e;
+        Err(_) if path.is_dir() => {
             return Err(Problem {
                 kind: ProblemKind::MissingScript,
                 path: path.to_owned(),
@@ -217,17 +215,27 @@ fn read_script(path: &Path, name: &str, file: &str) -> Result<Option<String>, Pr
     })
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>, Problem> {
+/// Reads an optional plain file of the folder, recording it as read.
+fn read_optional(path: &Path, files_read: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) -> Option<String> {
     let shown = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    match fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| Problem {
-            kind: ProblemKind::NotUtf8,
-            path: path.to_owned(),
-            message: format!("`{shown}` is not valid UTF-8"),
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(unreadable(path, &format!("cannot read `{shown}`: {e}"))),
-    }
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            problems.push(unreadable(path, &format!("cannot read `{shown}`: {e}")));
+            return None;
+        }
+    };
+    files_read.push(path.to_owned());
+    String::from_utf8(bytes)
+        .map_err(|_| {
+            problems.push(Problem {
+                kind: ProblemKind::NotUtf8,
+                path: path.to_owned(),
+                message: format!("`{shown}` is not valid UTF-8"),
+            });
+        })
+        .ok()
 }
 
 fn unreadable(path: &Path, message: &str) -> Problem {

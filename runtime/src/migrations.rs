@@ -119,14 +119,9 @@ impl Migrations {
             .as_deref()
             .and_then(prisma_migrations_build::read_lock_toml_provider)
             .and_then(prisma_migrations_build::Provider::parse);
-        let provider = provider
-            .and_then(prisma_migrations_build::Provider::parse)
-            .or(locked)
-            .map(|p| Cow::Borrowed(p.as_str()));
-        Self {
-            items: Cow::Owned(folder.migrations.into_iter().map(Migration::from_scanned).collect()),
-            provider,
-        }
+        let provider =
+            provider.and_then(prisma_migrations_build::Provider::parse).or(locked).map(|p| Cow::Borrowed(p.as_str()));
+        Self { items: Cow::Owned(folder.migrations.into_iter().map(Migration::from_scanned).collect()), provider }
     }
 
     /// The migrations in order.
