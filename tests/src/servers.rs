@@ -1,0 +1,206 @@
+//! The database servers tests run against: from the environment, or private ones started from the installed
+//! binaries, once per test binary.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The PostgreSQL server URL (database `postgres`), starting a private server if `PM_TEST_POSTGRES_URL` is unset.
+///
+/// # Panics
+/// When there is no URL and no PostgreSQL server binaries, saying what to install.
+pub fn postgres_server_url() -> &'static str {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    server_url(&URL, "PM_TEST_POSTGRES_URL", start_postgres)
+}
+
+/// The MySQL/MariaDB server URL (no database), starting a private server if `PM_TEST_MYSQL_URL` is unset.
+///
+/// # Panics
+/// When there is no URL and no MariaDB server binaries, saying what to install.
+pub fn mysql_server_url() -> &'static str {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    server_url(&URL, "PM_TEST_MYSQL_URL", start_mariadb)
+}
+
+fn server_url(
+    cell: &'static OnceLock<Result<String, String>>,
+    var: &str,
+    start: fn() -> Result<String, String>,
+) -> &'static str {
+    let url = cell.get_or_init(|| match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Ok(url),
+        _ => start(),
+    });
+    match url {
+        Ok(url) => url,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+}
+
+fn find_bin(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+    dirs.iter().map(|d| d.join(name)).find(|p| p.is_file()).or_else(|| {
+        std::env::var_os("PATH")
+            .and_then(|path| std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file()))
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// Runs a command as the given system user when we are root (servers refuse to run as root).
+fn as_user(user: &str, program: &Path) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", user, "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn chown(user: &str, dir: &Path) {
+    if is_root() {
+        let _ = Command::new("chown").arg("-R").arg(format!("{user}:")).arg(dir).status();
+    }
+}
+
+fn run(cmd: &mut Command, what: &str, log: &Path) -> Result<(), String> {
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("{what}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let _ = std::fs::write(log, [out.stdout, out.stderr].concat());
+        Err(format!("{what} failed; see {}", log.display()))
+    }
+}
+
+/// Stops the server when this process is gone, and removes its directory: a test binary has no teardown hook.
+fn watchdog(stop: &str, dir: &Path) {
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{dir}'",
+        pid = std::process::id(),
+        dir = dir.display()
+    );
+    let _ = Command::new("setsid")
+        .args(["sh", "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+}
+
+fn scratch(kind: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pm-test-{kind}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create server dir");
+    dir
+}
+
+fn start_postgres() -> Result<String, String> {
+    let mut dirs = vec![];
+    if let Ok(entries) = std::fs::read_dir("/usr/lib/postgresql") {
+        let mut versions: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path().join("bin"))).collect();
+        versions.sort();
+        dirs.extend(versions.into_iter().rev());
+    }
+    let (Some(initdb), Some(pg_ctl)) = (find_bin("initdb", &dirs), find_bin("pg_ctl", &dirs)) else {
+        return Err("no PostgreSQL for the tests: set PM_TEST_POSTGRES_URL=postgresql://user@host:port/postgres \
+                    (a user that may create databases), or install the server binaries \
+                    (Debian: apt-get install postgresql) so the tests can start a private one"
+            .into());
+    };
+    let dir = scratch("pg");
+    chown("postgres", &dir);
+    let data = dir.join("data");
+    let port = free_port();
+    run(
+        as_user("postgres", &initdb).arg("-D").arg(&data).args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        ]),
+        "initdb",
+        &dir.join("initdb.log"),
+    )?;
+    let opts =
+        format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off", dir.display());
+    run(
+        as_user("postgres", &pg_ctl)
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.join("server.log"))
+            .args(["-w", "-o", &opts, "start"]),
+        "pg_ctl start",
+        &dir.join("pg_ctl.log"),
+    )?;
+    let stop = format!(
+        "{} {} -D '{}' -m immediate stop",
+        if is_root() { "runuser -u postgres --" } else { "" },
+        pg_ctl.display(),
+        data.display()
+    );
+    watchdog(&stop, &dir);
+    Ok(format!("postgresql://postgres@127.0.0.1:{port}/postgres"))
+}
+
+fn start_mariadb() -> Result<String, String> {
+    let dirs = [PathBuf::from("/usr/sbin"), PathBuf::from("/usr/bin")];
+    let server = find_bin("mariadbd", &dirs).or_else(|| find_bin("mysqld", &dirs));
+    let (Some(install), Some(server)) = (find_bin("mariadb-install-db", &dirs), server) else {
+        return Err("no MySQL/MariaDB for the tests: set PM_TEST_MYSQL_URL=mysql://user:pass@host:port \
+                    (a user that may create databases), or install the server binaries \
+                    (Debian: apt-get install mariadb-server) so the tests can start a private one"
+            .into());
+    };
+    let dir = scratch("mysql");
+    chown("mysql", &dir);
+    let data = dir.join("data");
+    let port = free_port();
+    let user: &[&str] = if is_root() { &["--user=mysql"] } else { &[] };
+    run(
+        Command::new(&install)
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .args(user)
+            .args(["--auth-root-authentication-method=normal", "--skip-test-db"]),
+        "mariadb-install-db",
+        &dir.join("install-db.log"),
+    )?;
+    let pid_file = dir.join("mysqld.pid");
+    Command::new(&server)
+        .arg("--no-defaults")
+        .arg(format!("--datadir={}", data.display()))
+        .arg(format!("--socket={}", dir.join("mysqld.sock").display()))
+        .arg(format!("--port={port}"))
+        .arg("--bind-address=127.0.0.1")
+        .arg(format!("--pid-file={}", pid_file.display()))
+        .arg(format!("--log-error={}", dir.join("server.log").display()))
+        .args(["--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--max-connections=500"])
+        .args(user)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("start {}: {e}", server.display()))?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("mariadbd did not start; see {}", dir.join("server.log").display()));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    watchdog(&format!("kill -9 $(cat '{}')", pid_file.display()), &dir);
+    Ok(format!("mysql://root@127.0.0.1:{port}"))
+}
