@@ -1,0 +1,2 @@
+DROP TABLE "RecoveryCode";
+ALTER TABLE "User" DROP COLUMN "totpSecret";
