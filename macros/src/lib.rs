@@ -1,12 +1,118 @@
-//! Placeholder entry points; the real expansion is being written (see issue 2).
-use proc_macro::TokenStream;
+//! The compile-time half of `prisma-migrations`: [`migrations!`] and [`#[derive(Migrations)]`](Migrations).
+//!
+//! Use them through the `prisma-migrations` crate, which re-exports both; the generated code names
+//! `::prisma_migrations` and nothing else. Both read the folder with `prisma-migrations-build`, the same code the
+//! runtime and the CLI use, embed every migration (name, timestamp, slug, `migration.sql`, `down.sql` when
+//! present, Prisma's checksum computed at compile time) and turn every rule the folder breaks into a compile
+//! error spanned at the folder literal, all of them in one build.
+//!
+//! # Options
+//!
+//! Both macros take the same options; every one is optional.
+//!
+//! | option | value | default |
+//! |---|---|---|
+//! | folder (`migrations!`'s first argument, or `dir = "…"`) | path relative to the crate's `Cargo.toml` | `"prisma/migrations"` |
+//! | `provider` | `"postgresql"`, `"mysql"`, `"sqlite"`, `"cockroachdb"`, `"sqlserver"`; checked against `migration_lock.toml` | none: the lock file's, if any |
+//! | `numbering` | `"timestamp"` (`20250101120000_add_users`) or `"sequential"` (`01_init`) | `"timestamp"` |
+//! | `exempt_until` | a migration name: it and every earlier one are exempt from the naming rules (order and checksum rules still apply) | none |
+//! | `vague_names` | `["a", "b"]`: replaces the default list of vague slug words; `[]` turns the rule off | `prisma_migrations_build::DEFAULT_VAGUE_NAMES` |
+//! | `extra_vague_names` | `["x"]`: extends the list | none |
+//!
+//! Unknown keys, repeated keys and values of the wrong type are errors spanned at the key or value.
+//!
+//! The folder is resolved against the environment variable `PRISMA_MIGRATIONS_MANIFEST_DIR` when it is set (test
+//! harnesses that compile code elsewhere, such as trybuild), else `CARGO_MANIFEST_DIR`.
+//!
+//! # Rebuilds
+//!
+//! Every script is embedded with `include_str!` on its absolute path, and `migration_lock.toml` and
+//! `checksums.lock` with `include_bytes!`, so editing any of them re-runs the macro. To make an *added*
+//! migration rebuild the crate too, add a `build.rs`:
+//!
+//! ```no_run
+//! // build.rs
+//! # mod prisma_migrations_build { pub fn track(_: &str) {} }
+//! fn main() {
+//!     prisma_migrations_build::track("prisma/migrations");
+//! }
+//! ```
+//!
+//! The macros never write a file; `checksums.lock` is written only by `prisma-migrations lock`.
 
+mod ast;
+mod attr;
+mod expand;
+mod fallback;
+mod load;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Embeds a migrations folder as a `prisma_migrations::Migrations` value, usable in a `static`.
+///
+/// ```ignore
+/// static MIGRATIONS: prisma_migrations::Migrations = prisma_migrations::migrations!();
+/// static OTHER: prisma_migrations::Migrations = prisma_migrations::migrations!("db/migrations");
+/// static LEGACY: prisma_migrations::Migrations = prisma_migrations::migrations!(
+///     "prisma/migrations",
+///     provider = "postgresql",
+///     numbering = "sequential",
+///     exempt_until = "07_legacy_Name",
+///     vague_names = ["fix", "update"], // replaces the default list; `[]` disables the rule
+///     extra_vague_names = ["hotfix"],  // extends it
+/// );
+/// ```
+///
+/// Syntax: `migrations!()`, `migrations!("dir")`, `migrations!("dir", key = value, …)` with the keys listed in
+/// the [crate docs](crate#options). Every problem of the folder is a compile error spanned at the path literal
+/// (at the call when there is none); the expression then evaluates to an empty list so no type error is added.
 #[proc_macro]
-pub fn migrations(_input: TokenStream) -> TokenStream {
-    "::core::compile_error!(\"not yet implemented\")".parse().unwrap()
+pub fn migrations(input: TokenStream) -> TokenStream {
+    let args = parse_macro_input!(input with attr::Args::parse_macro);
+    expand::migrations(&args).into()
 }
 
+/// Gives a marker struct a typed list of its migrations.
+///
+/// ```ignore
+/// #[derive(prisma_migrations::Migrations)]
+/// #[migrations(dir = "prisma/migrations", provider = "postgresql")]
+/// pub struct Db;
+///
+/// let id: prisma_migrations::MigrationId = Db::ADD_2FA; // `20250102090000_add_2fa`, knows its position
+/// assert_eq!(Db::ALL.len(), Db::LATEST.index() + 1);
+/// let m = <Db as prisma_migrations::MigrationSource>::migration(Db::ADD_2FA);
+/// ```
+///
+/// The attribute takes the keys listed in the [crate docs](crate#options), the folder as `dir = "…"`
+/// (default `"prisma/migrations"`); it may be omitted, or split over several `#[migrations(…)]` attributes.
+///
+/// Generated, with the struct's visibility:
+/// - one `MigrationId` const per migration, named after its slug: the slug in `UPPER_SNAKE` (ASCII letters
+///   upper-cased, digits kept, a word break before an upper-case letter that follows a lower-case one, every
+///   other run of characters one `_`, so exempt legacy names still give identifiers); `MIGRATION` when nothing
+///   is left; a leading `_` when it starts with a digit (`20250101120000_2fa` → `_2FA`); when the name is
+///   already taken (a repeated slug, or `ALL`/`LATEST`), `_<timestamp>` appended (`ADD_INDEXES_20250301120000`),
+///   then `_<position>` while still taken;
+/// - `ALL: &'static Migrations`, every migration in folder order;
+/// - `LATEST: MigrationId`, the newest one. An empty folder is therefore a compile error for the derive (use
+///   `migrations!` until the first migration exists);
+/// - `impl prisma_migrations::MigrationSource`.
+///
+/// The derive supports structs without generic parameters. When it fails it still emits the impl and the
+/// `ALL`/`LATEST` consts (with `unreachable!()` bodies that never run, as the build has failed), so the real
+/// errors are not buried under secondary ones.
 #[proc_macro_derive(Migrations, attributes(migrations))]
-pub fn derive_migrations(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_migrations(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input).into()
+}
+
+/// Joins errors so that one build reports all of them.
+fn combine(errors: impl IntoIterator<Item = syn::Error>) -> Option<syn::Error> {
+    errors.into_iter().reduce(|mut all, e| {
+        all.combine(e);
+        all
+    })
 }

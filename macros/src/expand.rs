@@ -1,0 +1,211 @@
+//! The generated code. It names only `::prisma_migrations::__private::…` and `::core::…`, so a crate that shadows
+//! `Option`, `str` or `Some` still compiles it.
+
+use std::collections::HashSet;
+
+use prisma_migrations_build::{LOCK_TOML, ScannedMigration, lockfile};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Ident};
+
+use crate::ast::Input;
+use crate::attr::Args;
+use crate::fallback;
+use crate::load::{self, Loaded};
+
+/// `migrations!(…)`: an expression of type `Migrations`, usable in a `static`.
+pub fn migrations(args: &Args) -> TokenStream {
+    match load::load(args).and_then(|loaded| value(&loaded, args.dir_span())) {
+        Ok(tokens) => tokens,
+        Err(errors) => {
+            // In expression position only the first of several `compile_error!`s would survive: emit them all
+            // inside a block, followed by a value of the right type so no type error is added to them.
+            let errors = errors.to_compile_error();
+            let empty = fallback::empty_migrations();
+            quote!({ #errors #empty })
+        }
+    }
+}
+
+/// `#[derive(Migrations)]`: the consts and the `MigrationSource` impl, or every error and a stub impl.
+pub fn derive(node: &DeriveInput) -> TokenStream {
+    match try_expand(node) {
+        Ok(tokens) => tokens,
+        Err(errors) => {
+            let errors = errors.to_compile_error();
+            let stub = fallback::derive(node);
+            quote!(#errors #stub)
+        }
+    }
+}
+
+fn try_expand(node: &DeriveInput) -> syn::Result<TokenStream> {
+    let input = Input::from_syn(node)?;
+    let loaded = load::load(&input.args)?;
+    let Some(latest) = loaded.folder.migrations.len().checked_sub(1) else {
+        return Err(syn::Error::new(
+            input.args.dir_span(),
+            format!(
+                "migrations folder `{}` has no migrations, so `{}::LATEST` would name none; create the first one with `prisma migrate dev`, or use `migrations!` until then",
+                input.args.dir_value(),
+                input.ident
+            ),
+        ));
+    };
+    let value = value(&loaded, input.args.dir_span())?;
+    Ok(impl_source(&input, &loaded.folder.migrations, latest, &value))
+}
+
+fn impl_source(input: &Input, migrations: &[ScannedMigration], latest: usize, value: &TokenStream) -> TokenStream {
+    let (ident, vis) = (input.ident, input.vis);
+    let private = quote!(::prisma_migrations::__private);
+    let names = const_names(migrations);
+    let consts = migrations.iter().zip(&names).enumerate().map(|(index, (m, const_name))| {
+        let name = &m.name;
+        let doc = format!("Migration `{name}` (number {} in folder order).", index + 1);
+        quote! {
+            #[doc = #doc]
+            #[allow(dead_code)]
+            #vis const #const_name: #private::MigrationId = #private::MigrationId::__new(#index, #name);
+        }
+    });
+    let latest_name = &migrations[latest].name;
+    let all_doc = format!("All {} migrations of `{}`, in folder order.", migrations.len(), input.args.dir_value());
+    let latest_doc = format!("The newest migration, `{latest_name}`.");
+    quote! {
+        impl #ident {
+            #(#consts)*
+            #[doc = #all_doc]
+            #[allow(dead_code)]
+            #vis const ALL: &'static #private::Migrations = {
+                static __PRISMA_MIGRATIONS_ALL: #private::Migrations = #value;
+                &__PRISMA_MIGRATIONS_ALL
+            };
+            #[doc = #latest_doc]
+            #[allow(dead_code)]
+            #vis const LATEST: #private::MigrationId = #private::MigrationId::__new(#latest, #latest_name);
+        }
+
+        impl #private::MigrationSource for #ident {
+            fn migrations() -> &'static #private::Migrations {
+                Self::ALL
+            }
+        }
+    }
+}
+
+/// The `Migrations` value: each script through `include_str!` on its absolute path, so what rustc tracks for
+/// rebuilds is what is embedded; the lock files through `include_bytes!` so editing them rebuilds too.
+fn value(loaded: &Loaded, span: Span) -> syn::Result<TokenStream> {
+    let private = quote!(::prisma_migrations::__private);
+    let items = loaded
+        .folder
+        .migrations
+        .iter()
+        .map(|m| {
+            let (name, timestamp, slug, checksum) = (&m.name, m.prefix(), m.slug(), &m.checksum);
+            let sql = path_str(&m.sql_path, span)?;
+            let down = match &m.down_path {
+                Some(path) => Some(path_str(path, span)?),
+                None => None,
+            };
+            let down = option(down.map(|path| quote!(::core::include_str!(#path))));
+            Ok(quote! {
+                #private::Migration::__new(#name, #timestamp, #slug, ::core::include_str!(#sql), #down, #checksum)
+            })
+        })
+        .collect::<syn::Result<Vec<_>>>()?;
+    let dir = &loaded.folder.dir;
+    let tracked = [dir.join(LOCK_TOML), dir.join(lockfile::FILE_NAME)]
+        .into_iter()
+        .filter(|p| loaded.folder.files_read.contains(p))
+        .map(|p| {
+            let p = path_str(&p, span)?;
+            Ok(quote!(
+                const _: &[::core::primitive::u8] = ::core::include_bytes!(#p);
+            ))
+        })
+        .collect::<syn::Result<Vec<_>>>()?;
+    let count = items.len();
+    let provider = option(loaded.provider.map(|p| quote!(#p)));
+    Ok(quote!({
+        #(#tracked)*
+        static __PRISMA_MIGRATIONS_ITEMS: [#private::Migration; #count] = [#(#items),*];
+        #private::Migrations::__new(&__PRISMA_MIGRATIONS_ITEMS, #provider)
+    }))
+}
+
+fn option(value: Option<TokenStream>) -> TokenStream {
+    value.map_or_else(|| quote!(::core::option::Option::None), |v| quote!(::core::option::Option::Some(#v)))
+}
+
+fn path_str(path: &std::path::Path, span: Span) -> syn::Result<String> {
+    path.to_str().map(str::to_owned).ok_or_else(|| {
+        syn::Error::new(span, format!("path `{}` is not UTF-8, so it cannot be embedded; rename it", path.display()))
+    })
+}
+
+/// One const name per migration. The rule, documented on the derive: the slug in `UPPER_SNAKE` (ASCII letters
+/// upper-cased, digits kept, a word break before an upper-case letter that follows a lower-case one, every run of
+/// other characters one `_`); `MIGRATION` when nothing is left; a leading `_` when it starts with a digit; and when
+/// the name is taken (a repeated slug, or `ALL`/`LATEST`) `_<timestamp>` appended, then `_<position>` if still
+/// taken.
+fn const_names(migrations: &[ScannedMigration]) -> Vec<Ident> {
+    let mut taken: HashSet<String> = ["ALL", "LATEST"].into_iter().map(str::to_owned).collect();
+    migrations
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let mut name = upper_snake(m.slug());
+            if name.is_empty() {
+                "MIGRATION".clone_into(&mut name);
+            }
+            if name.starts_with(|c: char| c.is_ascii_digit()) {
+                name.insert(0, '_');
+            }
+            if taken.contains(&name) && !m.prefix().is_empty() {
+                name = format!("{name}_{}", m.prefix());
+            }
+            while taken.contains(&name) {
+                name = format!("{name}_{index}");
+            }
+            taken.insert(name.clone());
+            format_ident!("{}", name)
+        })
+        .collect()
+}
+
+fn upper_snake(slug: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in slug.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && prev_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+            prev_lower = c.is_ascii_lowercase();
+        } else {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            prev_lower = false;
+        }
+    }
+    out.trim_end_matches('_').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upper_snake;
+
+    #[test]
+    fn upper_snake_names() {
+        assert_eq!(upper_snake("add_2fa"), "ADD_2FA");
+        assert_eq!(upper_snake("AddUsers"), "ADD_USERS");
+        assert_eq!(upper_snake("add-users--now"), "ADD_USERS_NOW");
+        assert_eq!(upper_snake("_x_"), "X");
+        assert_eq!(upper_snake("café"), "CAF");
+        assert_eq!(upper_snake("!!"), "");
+    }
+}
