@@ -41,7 +41,7 @@ impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Shape => f.write_str("is not `<timestamp>_<name>`"),
-            Self::TimestampLength(n) => write!(f, "has a {n}-digit timestamp; expected 14 digits, `YYYYMMDDHHMMSS`"),
+            Self::TimestampLength(n) => write!(f, "has a {n}-digit timestamp instead of 14 digits"),
             Self::NotADate(part) => write!(f, "has a timestamp that is not a real UTC date and time (bad {part})"),
             Self::EmptySlug => f.write_str("has no name after the timestamp"),
             Self::BadSlug => {

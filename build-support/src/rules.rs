@@ -136,9 +136,10 @@ fn name_problem(n: &str, err: &NameError, numbering: Numbering, path: std::path:
                 Numbering::Sequential => format!("rename it to `<number>_{slug}`"),
             }
         }
-        (NameError::TimestampLength(_) | NameError::NotADate(_), _) => {
-            "use the UTC time the migration was created, `YYYYMMDDHHMMSS`".to_owned()
+        (NameError::TimestampLength(_), _) => {
+            "use the UTC time the migration was created, `YYYYMMDDHHMMSS`, or `numbering = \"sequential\"` for numbered folders such as `01_init`".to_owned()
         }
+        (NameError::NotADate(_), _) => "use the UTC time the migration was created, `YYYYMMDDHHMMSS`".to_owned(),
         (NameError::EmptySlug, _) => "add a name that describes the change, e.g. `_add_users_table`".to_owned(),
     };
     let kind = if matches!(err, NameError::NotADate(_) | NameError::TimestampLength(_)) {
