@@ -1,0 +1,4 @@
+// A `migration.sql` with only whitespace.
+static MIGRATIONS: prisma_migrations::Migrations = prisma_migrations::migrations!("fixtures/empty-script");
+
+fn main() {}
