@@ -1,0 +1,224 @@
+//! The per-database SQL, behind one enum the migrator drives. The algorithm lives in `migrator.rs`; each
+//! module here only knows how its database stores `_prisma_migrations`, takes the lock and runs a script.
+
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use chrono::{DateTime, Utc};
+
+use crate::Error;
+use crate::database::{Database, Pool};
+use crate::report::MigrationRecord;
+use crate::url::Target;
+
+/// A row to insert.
+pub(crate) struct NewRow<'a> {
+    pub id: &'a str,
+    pub checksum: &'a str,
+    pub name: &'a str,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub logs: Option<&'a str>,
+}
+
+/// How a script failed.
+#[derive(Debug)]
+pub(crate) struct ScriptError {
+    /// SQLSTATE, MySQL error number, SQLite extended code; `none` when the driver gave none.
+    pub code: String,
+    pub message: String,
+    /// 1-based number of the failing statement.
+    pub statement: Option<usize>,
+}
+
+impl ScriptError {
+    fn from_sqlx(e: &sqlx::Error, done: usize) -> Self {
+        let (code, message) = crate::error::db_code_and_message(e);
+        Self { code: code.unwrap_or_else(|| "none".to_owned()), message, statement: Some(done + 1) }
+    }
+}
+
+/// One connection used for a whole command.
+pub(crate) enum Conn {
+    #[cfg(feature = "postgres")]
+    Postgres(postgres::Conn),
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlite::Conn),
+    #[cfg(feature = "mysql")]
+    MySql(mysql::Conn),
+    /// No database feature enabled: no value exists.
+    #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+    Never(std::convert::Infallible),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $c:ident => $e:expr) => {
+        match $self {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres($c) => $e,
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite($c) => $e,
+            #[cfg(feature = "mysql")]
+            Conn::MySql($c) => $e,
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Conn::Never(n) => never(n),
+        }
+    };
+}
+
+impl Conn {
+    /// A new connection of its own (not from the pool), for commands that lock and write.
+    pub async fn dedicated(db: &Database) -> Result<Self, Error> {
+        Ok(match &db.pool {
+            #[cfg(feature = "postgres")]
+            Pool::Postgres { pool, schema } => Self::Postgres(postgres::Conn::dedicated(pool, schema.clone()).await?),
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(pool) => Self::Sqlite(sqlite::Conn::dedicated(pool).await?),
+            #[cfg(feature = "mysql")]
+            Pool::MySql(pool) => Self::MySql(mysql::Conn::dedicated(pool).await?),
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Pool::Never(n) => match *n {},
+        })
+    }
+
+    /// A connection from the pool, for read-only commands (no lock, no new connection).
+    pub async fn pooled(db: &Database) -> Result<Self, Error> {
+        Ok(match &db.pool {
+            #[cfg(feature = "postgres")]
+            Pool::Postgres { pool, schema } => Self::Postgres(postgres::Conn::pooled(pool, schema.clone()).await?),
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(pool) => Self::Sqlite(sqlite::Conn::pooled(pool).await?),
+            #[cfg(feature = "mysql")]
+            Pool::MySql(pool) => Self::MySql(mysql::Conn::pooled(pool).await?),
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Pool::Never(n) => match *n {},
+        })
+    }
+
+    /// What the lock is, for messages.
+    pub fn lock_name(&self) -> &'static str {
+        match self {
+            #[cfg(feature = "postgres")]
+            Self::Postgres(_) => "PostgreSQL advisory lock pg_advisory_lock(72707369)",
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(_) => "exclusive lock on the SQLite database file",
+            #[cfg(feature = "mysql")]
+            Self::MySql(_) => "MySQL named lock GET_LOCK('prisma_migrate')",
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Self::Never(n) => match *n {},
+        }
+    }
+
+    /// One attempt at the migration lock, without waiting; true when taken.
+    pub async fn try_lock(&mut self) -> Result<bool, Error> {
+        dispatch!(self, c => c.try_lock().await)
+    }
+
+    /// Releases the lock.
+    pub async fn unlock(&mut self) -> Result<(), Error> {
+        dispatch!(self, c => c.unlock().await)
+    }
+
+    /// Creates the `?schema=` schema when missing (PostgreSQL); nothing elsewhere.
+    pub async fn ensure_schema(&mut self) -> Result<(), Error> {
+        dispatch!(self, c => c.ensure_schema().await)
+    }
+
+    /// The tables of the schema other than `_prisma_migrations` (for P3005).
+    pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
+        dispatch!(self, c => c.user_tables().await)
+    }
+
+    /// `CREATE TABLE _prisma_migrations` with Prisma's DDL.
+    pub async fn create_table(&mut self) -> Result<(), Error> {
+        dispatch!(self, c => c.create_table().await)
+    }
+
+    /// Every row, in `started_at` order (sorted here, after parsing: SQLite tables can mix formats);
+    /// `None` when the table does not exist. One SELECT.
+    pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+        let rows: Result<Option<Vec<MigrationRecord>>, Error> = dispatch!(self, c => c.load_rows().await);
+        let rows = rows?;
+        Ok(rows.map(|mut rows| {
+            rows.sort_by_key(|r| r.started_at);
+            rows
+        }))
+    }
+
+    pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
+        dispatch!(self, c => c.insert_row(row).await)
+    }
+
+    /// `applied_steps_count = applied_steps_count + 1`.
+    pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
+        dispatch!(self, c => c.add_step(id).await)
+    }
+
+    pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        dispatch!(self, c => c.set_finished(id, at).await)
+    }
+
+    pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
+        dispatch!(self, c => c.set_logs(id, logs).await)
+    }
+
+    pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        dispatch!(self, c => c.set_rolled_back(id, at).await)
+    }
+
+    /// Runs a script as one unit, the way Prisma sends it.
+    pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+        dispatch!(self, c => c.run_script(sql).await)
+    }
+
+    /// Closes the connection (returns it, for a pooled one).
+    pub async fn close(self) {
+        let () = dispatch!(self, c => c.close().await);
+    }
+}
+
+/// The arm for the variant that exists when no database feature is enabled.
+#[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+fn never<T>(n: impl std::borrow::Borrow<std::convert::Infallible>) -> T {
+    match *n.borrow() {}
+}
+
+/// Runs a script with the simple/text protocol, counting finished statements so a failure can name its
+/// statement (SQLX-NOTES.md: `fetch_many` yields one result per statement on all three databases).
+async fn run_counting<'c, DB, E>(executor: E, sql: &str) -> Result<(), ScriptError>
+where
+    DB: sqlx::Database,
+    E: sqlx::Executor<'c, Database = DB>,
+{
+    use futures_util::StreamExt as _;
+    let mut stream = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).fetch_many(executor);
+    let mut done = 0usize;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(sqlx::Either::Left(_)) => done += 1,
+            Ok(sqlx::Either::Right(_)) => {}
+            Err(e) => return Err(ScriptError::from_sqlx(&e, done)),
+        }
+    }
+    Ok(())
+}
+
+/// `database create` for each kind.
+pub(crate) async fn create_if_missing(url_str: &str, target: Target) -> Result<bool, Error> {
+    match target {
+        #[cfg(feature = "postgres")]
+        Target::Postgres { options, schema, database, .. } => {
+            postgres::create_if_missing(url_str, options, schema, &database).await
+        }
+        #[cfg(feature = "mysql")]
+        Target::MySql { server, database, .. } => mysql::create_if_missing(url_str, server, &database).await,
+        #[cfg(feature = "sqlite")]
+        Target::Sqlite { options, path, .. } => sqlite::create_if_missing(url_str, options, path).await,
+        #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+        Target::Never(n) => match n {},
+    }
+}

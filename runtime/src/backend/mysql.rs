@@ -1,0 +1,240 @@
+//! MySQL and MariaDB: `DATETIME(3)` timestamps written as naive UTC, lock = `GET_LOCK('prisma_migrate', …)`
+//! with its result checked, scripts as one multi-statement text query (no transaction; DDL commits).
+//!
+//! Prisma's engine: `flavour/mysql.rs` (`acquire_lock`, `CREATE TABLE … DEFAULT CHARACTER SET utf8mb4 COLLATE
+//! utf8mb4_unicode_ci`), `flavour/mysql/connection.rs` (`apply_migration_script`, error number as the code).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlRow};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection as _, Executor as _, MySql, Row as _};
+
+use super::{NewRow, ScriptError, run_counting};
+use crate::Error;
+use crate::report::MigrationRecord;
+
+const LOCK_NAME: &str = "prisma_migrate";
+
+const CREATE_TABLE: &str = "CREATE TABLE _prisma_migrations (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             DATETIME(3),
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          DATETIME(3),
+    started_at              DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    applied_steps_count     INTEGER UNSIGNED NOT NULL DEFAULT 0
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci";
+
+enum Handle {
+    Own(MySqlConnection),
+    Pooled(PoolConnection<MySql>),
+}
+
+pub(crate) struct Conn {
+    handle: Handle,
+}
+
+impl Conn {
+    pub async fn dedicated(pool: &MySqlPool) -> Result<Self, Error> {
+        let options = pool.connect_options();
+        let conn = MySqlConnection::connect_with(&options)
+            .await
+            .map_err(|e| Error::db("opening the migration connection", &e))?;
+        Ok(Self { handle: Handle::Own(conn) })
+    }
+
+    pub async fn pooled(pool: &MySqlPool) -> Result<Self, Error> {
+        let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
+        Ok(Self { handle: Handle::Pooled(conn) })
+    }
+
+    fn c(&mut self) -> &mut MySqlConnection {
+        match &mut self.handle {
+            Handle::Own(c) => c,
+            Handle::Pooled(c) => c,
+        }
+    }
+
+    /// `GET_LOCK(name, 0)`: 1 = taken, 0 = held elsewhere (the caller polls), NULL = error. Prisma ignores the
+    /// result and goes on after its 10 s; we never run without the lock.
+    pub async fn try_lock(&mut self) -> Result<bool, Error> {
+        let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
+            .bind(LOCK_NAME)
+            .fetch_one(self.c())
+            .await
+            .map_err(|e| Error::db("taking the migration lock", &e))?;
+        match got {
+            Some(1) => Ok(true),
+            Some(_) => Ok(false),
+            None => Err(Error::LockFailed {
+                lock: "MySQL named lock GET_LOCK('prisma_migrate')",
+                message: "GET_LOCK returned NULL".to_owned(),
+            }),
+        }
+    }
+
+    pub async fn unlock(&mut self) -> Result<(), Error> {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT RELEASE_LOCK(?)")
+            .bind(LOCK_NAME)
+            .fetch_one(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("releasing the migration lock", &e))
+    }
+
+    #[allow(clippy::unused_async, reason = "same interface as the other databases")]
+    pub async fn ensure_schema(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
+        sqlx::query_scalar::<_, String>(
+            "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' \
+             ORDER BY 1",
+        )
+        .fetch_all(self.c())
+        .await
+        .map_err(|e| Error::db("listing the tables of the database", &e))
+    }
+
+    pub async fn create_table(&mut self) -> Result<(), Error> {
+        self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
+    }
+
+    pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
+             FROM _prisma_migrations",
+        )
+        .fetch_all(self.c())
+        .await;
+        match rows {
+            Ok(rows) => rows.iter().map(record).collect::<Result<Vec<_>, _>>().map(Some),
+            // 1146 ER_NO_SUCH_TABLE.
+            Err(sqlx::Error::Database(d))
+                if d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().is_some_and(|m| m.number() == 1146) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Error::db("reading _prisma_migrations", &e)),
+        }
+    }
+
+    pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
+             VALUES (?, ?, ?, ?, ?, ?, 0)",
+        )
+        .bind(row.id)
+        .bind(row.checksum)
+        .bind(naive(row.started_at))
+        .bind(row.finished_at.map(naive))
+        .bind(row.name)
+        .bind(row.logs)
+        .execute(self.c())
+        .await
+        .map(drop)
+        .map_err(|e| Error::db("recording the migration start", &e))
+    }
+
+    pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = ?")
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("updating _prisma_migrations", &e))
+    }
+
+    pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        self.set_time("UPDATE _prisma_migrations SET finished_at = ? WHERE id = ?", id, at).await
+    }
+
+    pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        self.set_time("UPDATE _prisma_migrations SET rolled_back_at = ? WHERE id = ?", id, at).await
+    }
+
+    async fn set_time(&mut self, sql: &'static str, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        sqlx::query(sql)
+            .bind(naive(at))
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("updating _prisma_migrations", &e))
+    }
+
+    pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?")
+            .bind(logs)
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("recording the failure", &e))
+    }
+
+    /// One `COM_QUERY` with every statement, as Prisma sends it; statements before a failure stay.
+    /// A script of only comments (`-- This is an empty migration.`) is an empty query to MySQL (error 1065);
+    /// Prisma applies such files, so that error on the first statement counts as success.
+    pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+        match run_counting(&mut *self.c(), sql).await {
+            Err(e) if e.code == "1065" && e.statement == Some(1) => Ok(()),
+            other => other,
+        }
+    }
+
+    pub async fn close(self) {
+        match self.handle {
+            Handle::Own(c) => {
+                let _ = c.close().await;
+            }
+            Handle::Pooled(c) => drop(c),
+        }
+    }
+}
+
+/// Naive UTC with microseconds: MariaDB truncates to the column's milliseconds, MySQL 8 rounds (PRISMA.md).
+fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+fn record(row: &MySqlRow) -> Result<MigrationRecord, Error> {
+    let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
+    let time = |col: &str| -> Result<Option<DateTime<Utc>>, Error> {
+        Ok(row.try_get::<Option<NaiveDateTime>, _>(col).map_err(get)?.map(|n| n.and_utc()))
+    };
+    Ok(MigrationRecord {
+        id: row.try_get("id").map_err(get)?,
+        checksum: row.try_get("checksum").map_err(get)?,
+        finished_at: time("finished_at")?,
+        migration_name: row.try_get("migration_name").map_err(get)?,
+        logs: row.try_get("logs").map_err(get)?,
+        rolled_back_at: time("rolled_back_at")?,
+        started_at: time("started_at")?.unwrap_or_default(),
+        applied_steps_count: row.try_get::<u32, _>("applied_steps_count").map_err(get)?,
+    })
+}
+
+/// `CREATE DATABASE … CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, as Prisma creates it.
+pub(crate) async fn create_if_missing(url: &str, server: MySqlConnectOptions, database: &str) -> Result<bool, Error> {
+    let mut conn =
+        MySqlConnection::connect_with(&server).await.map_err(|e| crate::database::connect_error(url, database, &e))?;
+    let exists = sqlx::query_scalar::<_, i64>("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")
+        .bind(database)
+        .fetch_optional(&mut conn)
+        .await
+        .map_err(|e| Error::db("looking up the database", &e))?
+        .is_some();
+    if !exists {
+        let sql = format!(
+            "CREATE DATABASE IF NOT EXISTS `{}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+            database.replace('`', "``")
+        );
+        conn.execute(sqlx::AssertSqlSafe(sql)).await.map_err(|e| Error::db("creating the database", &e))?;
+    }
+    let _ = conn.close().await;
+    Ok(!exists)
+}

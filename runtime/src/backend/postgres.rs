@@ -1,0 +1,257 @@
+//! PostgreSQL (and CockroachDB): `_prisma_migrations` in the `search_path` schema, advisory lock 72707369.
+//!
+//! DDL, lock key and script handling follow prisma-engines
+//! `schema-engine/connectors/sql-schema-connector/src/flavour/postgres.rs` and `sql_migration_persistence.rs`.
+
+use chrono::{DateTime, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnection, PgPool, PgRow};
+use sqlx::{Connection as _, Executor as _, Postgres, Row as _};
+
+use super::{NewRow, ScriptError, run_counting};
+use crate::Error;
+use crate::report::MigrationRecord;
+use crate::url::quote_ident;
+
+/// Prisma's advisory lock key (`pg_advisory_lock(72707369)`), shared so Prisma and this crate exclude each other.
+const LOCK_KEY: i64 = 72_707_369;
+
+const CREATE_TABLE: &str = r#"CREATE TABLE "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)"#;
+
+enum Handle {
+    Own(PgConnection),
+    Pooled(PoolConnection<Postgres>),
+}
+
+pub(crate) struct Conn {
+    handle: Handle,
+    schema: Option<String>,
+}
+
+impl Conn {
+    pub async fn dedicated(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
+        let options = pool.connect_options();
+        let conn = PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| Error::db("opening the migration connection", &e))?;
+        Ok(Self { handle: Handle::Own(conn), schema })
+    }
+
+    pub async fn pooled(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
+        let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
+        Ok(Self { handle: Handle::Pooled(conn), schema })
+    }
+
+    fn c(&mut self) -> &mut PgConnection {
+        match &mut self.handle {
+            Handle::Own(c) => c,
+            Handle::Pooled(c) => c,
+        }
+    }
+
+    /// `pg_try_advisory_lock`, never the blocking `pg_advisory_lock`: a session blocked there keeps a
+    /// snapshot open, and the holder's `CREATE INDEX CONCURRENTLY` waits for every open snapshot.
+    pub async fn try_lock(&mut self) -> Result<bool, Error> {
+        sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_lock($1)")
+            .bind(LOCK_KEY)
+            .persistent(false)
+            .fetch_one(self.c())
+            .await
+            .map_err(|e| Error::db("taking the migration lock", &e))
+    }
+
+    pub async fn unlock(&mut self) -> Result<(), Error> {
+        sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
+            .bind(LOCK_KEY)
+            .persistent(false)
+            .fetch_one(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("releasing the migration lock", &e))
+    }
+
+    pub async fn ensure_schema(&mut self) -> Result<(), Error> {
+        let Some(schema) = self.schema.clone() else { return Ok(()) };
+        let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&schema));
+        match self.c().execute(sqlx::AssertSqlSafe(sql)).await {
+            // Two deployers creating it at once: 23505/42P06 for the loser, the schema exists either way.
+            Err(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("23505" | "42P06")) => Ok(()),
+            Err(e) => Err(Error::db("creating the schema", &e)),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// Ordinary and partitioned tables of the current schema, except those an extension owns (PostGIS's
+    /// `spatial_ref_sys` …), as Prisma's emptiness check skips them.
+    pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
+        sqlx::query_scalar::<_, String>(
+            "SELECT c.relname::text FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+             AND c.relname <> '_prisma_migrations' \
+             AND c.relname NOT IN ('spatial_ref_sys', 'geometry_columns', 'geography_columns', 'raster_columns', 'raster_overviews') \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') \
+             ORDER BY 1",
+        )
+        .persistent(false)
+        .fetch_all(self.c())
+        .await
+        .map_err(|e| Error::db("listing the tables of the schema", &e))
+    }
+
+    pub async fn create_table(&mut self) -> Result<(), Error> {
+        self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
+    }
+
+    pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
+             FROM _prisma_migrations",
+        )
+        .persistent(false)
+        .fetch_all(self.c())
+        .await;
+        match rows {
+            Ok(rows) => rows.iter().map(record).collect::<Result<Vec<_>, _>>().map(Some),
+            // 42P01 undefined_table (also when the search_path schema does not exist).
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
+            Err(e) => Err(Error::db("reading _prisma_migrations", &e)),
+        }
+    }
+
+    pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0)",
+        )
+        .bind(row.id)
+        .bind(row.checksum)
+        .bind(row.started_at)
+        .bind(row.finished_at)
+        .bind(row.name)
+        .bind(row.logs)
+        .persistent(false)
+        .execute(self.c())
+        .await
+        .map(drop)
+        .map_err(|e| Error::db("recording the migration start", &e))
+    }
+
+    pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
+        self.update(
+            "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = $1",
+            id,
+            None,
+        )
+        .await
+    }
+
+    pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        self.update("UPDATE _prisma_migrations SET finished_at = $2 WHERE id = $1", id, Some(at)).await
+    }
+
+    pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        self.update("UPDATE _prisma_migrations SET rolled_back_at = $2 WHERE id = $1", id, Some(at)).await
+    }
+
+    pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE _prisma_migrations SET logs = $2 WHERE id = $1")
+            .bind(id)
+            .bind(logs)
+            .persistent(false)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("recording the failure", &e))
+    }
+
+    async fn update(&mut self, sql: &'static str, id: &str, at: Option<DateTime<Utc>>) -> Result<(), Error> {
+        let mut q = sqlx::query(sql).bind(id);
+        if let Some(at) = at {
+            q = q.bind(at);
+        }
+        q.persistent(false).execute(self.c()).await.map(drop).map_err(|e| Error::db("updating _prisma_migrations", &e))
+    }
+
+    /// The simple-query protocol: one message, one implicit transaction, as Prisma sends it; a lone
+    /// `CREATE INDEX CONCURRENTLY` works. A script that failed inside its own `BEGIN` leaves the session in an
+    /// aborted transaction: `ROLLBACK` before anything else (a warning when there is none).
+    pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+        let result = run_counting(&mut *self.c(), sql).await;
+        if result.is_err() {
+            let _ = self.c().execute("ROLLBACK").await;
+        }
+        result
+    }
+
+    pub async fn close(self) {
+        match self.handle {
+            Handle::Own(c) => {
+                let _ = c.close().await;
+            }
+            Handle::Pooled(c) => drop(c),
+        }
+    }
+}
+
+fn record(row: &PgRow) -> Result<MigrationRecord, Error> {
+    let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
+    Ok(MigrationRecord {
+        id: row.try_get("id").map_err(get)?,
+        checksum: row.try_get("checksum").map_err(get)?,
+        finished_at: row.try_get("finished_at").map_err(get)?,
+        migration_name: row.try_get("migration_name").map_err(get)?,
+        logs: row.try_get("logs").map_err(get)?,
+        rolled_back_at: row.try_get("rolled_back_at").map_err(get)?,
+        started_at: row.try_get("started_at").map_err(get)?,
+        applied_steps_count: u32::try_from(row.try_get::<i32, _>("applied_steps_count").map_err(get)?).unwrap_or(0),
+    })
+}
+
+/// `CREATE DATABASE` from the server's `postgres` database, then the schema.
+pub(crate) async fn create_if_missing(
+    url: &str,
+    options: sqlx::postgres::PgConnectOptions,
+    schema: Option<String>,
+    database: &str,
+) -> Result<bool, Error> {
+    let admin = options.clone().database("postgres");
+    let mut conn =
+        PgConnection::connect_with(&admin).await.map_err(|e| crate::database::connect_error(url, "postgres", &e))?;
+    let exists = sqlx::query_scalar::<_, i32>("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(database)
+        .persistent(false)
+        .fetch_optional(&mut conn)
+        .await
+        .map_err(|e| Error::db("looking up the database", &e))?
+        .is_some();
+    let mut created = false;
+    if !exists {
+        let sql = format!("CREATE DATABASE {}", quote_ident(database));
+        match conn.execute(sqlx::AssertSqlSafe(sql)).await {
+            Ok(_) => created = true,
+            // 42P04 duplicate_database: someone else created it meanwhile.
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P04") => {}
+            Err(e) => return Err(Error::db("creating the database", &e)),
+        }
+    }
+    let _ = conn.close().await;
+    if let Some(schema) = schema {
+        let mut conn = PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| crate::database::connect_error(url, database, &e))?;
+        let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&schema));
+        conn.execute(sqlx::AssertSqlSafe(sql)).await.map_err(|e| Error::db("creating the schema", &e))?;
+        let _ = conn.close().await;
+    }
+    Ok(created)
+}

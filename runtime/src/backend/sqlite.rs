@@ -1,0 +1,286 @@
+//! SQLite: timestamps as INTEGER Unix epoch milliseconds, lock = `PRAGMA main.locking_mode=EXCLUSIVE` plus a
+//! write, scripts statement by statement in autocommit.
+//!
+//! Prisma's engine: `flavour/sqlite.rs` (`acquire_lock` runs `PRAGMA main.locking_mode=EXCLUSIVE`) and
+//! `flavour/sqlite/connector/native/mod.rs` (`execute_batch`, error code = SQLite extended code).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone as _, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqliteRow};
+use sqlx::{Connection as _, Executor as _, Row as _, Sqlite};
+
+use super::{NewRow, ScriptError, run_counting};
+use crate::Error;
+use crate::report::MigrationRecord;
+
+const CREATE_TABLE: &str = r#"CREATE TABLE "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)"#;
+
+/// sqlx's default busy timeout, restored once the lock is held.
+const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+enum Handle {
+    Own(SqliteConnection),
+    Pooled(PoolConnection<Sqlite>),
+}
+
+pub(crate) struct Conn {
+    handle: Handle,
+}
+
+impl Conn {
+    pub async fn dedicated(pool: &SqlitePool) -> Result<Self, Error> {
+        let options = pool.connect_options();
+        let conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| Error::db("opening the migration connection", &e))?;
+        Ok(Self { handle: Handle::Own(conn) })
+    }
+
+    pub async fn pooled(pool: &SqlitePool) -> Result<Self, Error> {
+        let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
+        Ok(Self { handle: Handle::Pooled(conn) })
+    }
+
+    fn c(&mut self) -> &mut SqliteConnection {
+        match &mut self.handle {
+            Handle::Own(c) => c,
+            Handle::Pooled(c) => c,
+        }
+    }
+
+    /// Exclusive locking mode takes effect at the next write; `BEGIN EXCLUSIVE; COMMIT;` is that write. With a
+    /// zero busy timeout a held lock answers `SQLITE_BUSY` at once and the caller polls with backoff.
+    pub async fn try_lock(&mut self) -> Result<bool, Error> {
+        let setup = "PRAGMA main.locking_mode=EXCLUSIVE; PRAGMA busy_timeout = 0;";
+        self.c().execute(setup).await.map_err(|e| Error::db("taking the migration lock", &e))?;
+        let taken = match self.c().execute("BEGIN EXCLUSIVE; COMMIT;").await {
+            Ok(_) => true,
+            Err(sqlx::Error::Database(d)) if is_busy(d.code().as_deref()) => false,
+            Err(e) => return Err(Error::db("taking the migration lock", &e)),
+        };
+        let restore = format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};");
+        self.c().execute(sqlx::AssertSqlSafe(restore)).await.map_err(|e| Error::db("taking the migration lock", &e))?;
+        Ok(taken)
+    }
+
+    /// Back to normal locking; the exclusive lock goes at the next access (and with the connection anyway).
+    pub async fn unlock(&mut self) -> Result<(), Error> {
+        self.c()
+            .execute("PRAGMA main.locking_mode=NORMAL; SELECT count(*) FROM sqlite_master;")
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("releasing the migration lock", &e))
+    }
+
+    #[allow(clippy::unused_async, reason = "same interface as the other databases")]
+    pub async fn ensure_schema(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
+        sqlx::query_scalar::<_, String>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' \
+             AND name <> '_prisma_migrations' ORDER BY name",
+        )
+        .fetch_all(self.c())
+        .await
+        .map_err(|e| Error::db("listing the tables of the database", &e))
+    }
+
+    pub async fn create_table(&mut self) -> Result<(), Error> {
+        self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
+    }
+
+    /// Timestamps are read as text (an INTEGER casts to its digits) and parsed in Rust: Prisma writes epoch
+    /// milliseconds, driver adapters ISO-8601 text, and `current_timestamp` `YYYY-MM-DD HH:MM:SS`.
+    pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, checksum, CAST(finished_at AS TEXT) AS finished_at, migration_name, logs, \
+             CAST(rolled_back_at AS TEXT) AS rolled_back_at, CAST(started_at AS TEXT) AS started_at, \
+             applied_steps_count FROM _prisma_migrations",
+        )
+        .fetch_all(self.c())
+        .await;
+        match rows {
+            Ok(rows) => rows.iter().map(record).collect::<Result<Vec<_>, _>>().map(Some),
+            Err(sqlx::Error::Database(d)) if d.message().contains("no such table") => Ok(None),
+            Err(e) => Err(Error::db("reading _prisma_migrations", &e)),
+        }
+    }
+
+    pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
+             VALUES (?, ?, ?, ?, ?, ?, 0)",
+        )
+        .bind(row.id)
+        .bind(row.checksum)
+        .bind(row.started_at.timestamp_millis())
+        .bind(row.finished_at.map(|t| t.timestamp_millis()))
+        .bind(row.name)
+        .bind(row.logs)
+        .execute(self.c())
+        .await
+        .map(drop)
+        .map_err(|e| Error::db("recording the migration start", &e))
+    }
+
+    pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = ?")
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("updating _prisma_migrations", &e))
+    }
+
+    pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        self.set_time("UPDATE _prisma_migrations SET finished_at = ? WHERE id = ?", id, at).await
+    }
+
+    pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        self.set_time("UPDATE _prisma_migrations SET rolled_back_at = ? WHERE id = ?", id, at).await
+    }
+
+    async fn set_time(&mut self, sql: &'static str, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        sqlx::query(sql)
+            .bind(at.timestamp_millis())
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("updating _prisma_migrations", &e))
+    }
+
+    pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?")
+            .bind(logs)
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("recording the failure", &e))
+    }
+
+    /// Statement by statement in autocommit, never inside a transaction: Prisma's table redefinitions rely on
+    /// `PRAGMA foreign_keys=OFF`, which a transaction would turn into a no-op (SQLX-NOTES.md).
+    pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+        run_counting(&mut *self.c(), sql).await
+    }
+
+    pub async fn close(self) {
+        match self.handle {
+            Handle::Own(c) => {
+                let _ = c.close().await;
+            }
+            Handle::Pooled(c) => drop(c),
+        }
+    }
+}
+
+/// `SQLITE_BUSY` (5) and `SQLITE_LOCKED` (6), with their extended codes.
+fn is_busy(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
+fn record(row: &SqliteRow) -> Result<MigrationRecord, Error> {
+    let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
+    let time = |col: &str| -> Result<Option<DateTime<Utc>>, Error> {
+        let text: Option<String> = row.try_get(col).map_err(get)?;
+        text.map(|t| {
+            parse_time(&t).ok_or_else(|| Error::Database {
+                action: "reading _prisma_migrations",
+                code: None,
+                message: format!("column `{col}` holds `{t}`, which is not a timestamp"),
+            })
+        })
+        .transpose()
+    };
+    let started_at = time("started_at")?.ok_or_else(|| Error::Database {
+        action: "reading _prisma_migrations",
+        code: None,
+        message: "a row has no `started_at`".to_owned(),
+    })?;
+    Ok(MigrationRecord {
+        id: row.try_get("id").map_err(get)?,
+        checksum: row.try_get("checksum").map_err(get)?,
+        finished_at: time("finished_at")?,
+        migration_name: row.try_get("migration_name").map_err(get)?,
+        logs: row.try_get("logs").map_err(get)?,
+        rolled_back_at: time("rolled_back_at")?,
+        started_at,
+        applied_steps_count: u32::try_from(row.try_get::<i64, _>("applied_steps_count").map_err(get)?).unwrap_or(0),
+    })
+}
+
+/// Epoch milliseconds (Prisma), or text: `YYYY-MM-DD HH:MM:SS[.fff]` (SQLite's `current_timestamp`), RFC 3339
+/// or ISO-8601 without offset (driver adapters). Naive text is UTC.
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(ms) = t.parse::<i64>() {
+        return Utc.timestamp_millis_opt(ms).single();
+    }
+    if let Ok(f) = t.parse::<f64>() {
+        #[allow(clippy::cast_possible_truncation, reason = "a REAL epoch in ms fits an i64")]
+        return Utc.timestamp_millis_opt(f as i64).single();
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f%:z"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .map(|n| n.and_utc())
+        .or_else(|| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%:z").ok().map(|d| d.with_timezone(&Utc)))
+}
+
+/// Creates the file and, as Prisma does, its directory (prisma-engines `sqlite/connector/native/mod.rs`,
+/// `create_database`).
+pub(crate) async fn create_if_missing(
+    url: &str,
+    options: SqliteConnectOptions,
+    path: Option<PathBuf>,
+) -> Result<bool, Error> {
+    let Some(path) = path else { return Ok(false) };
+    if std::fs::metadata(&path).is_ok() {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::CreateDir { path: dir.to_owned(), message: e.to_string() })?;
+    }
+    let conn = SqliteConnection::connect_with(&options.create_if_missing(true).busy_timeout(Duration::from_secs(5)))
+        .await
+        .map_err(|e| crate::database::connect_error(url, &path.display().to_string(), &e))?;
+    let _ = conn.close().await;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_format() {
+        let want =
+            Utc.with_ymd_and_hms(2024, 11, 24, 3, 4, 5).single().map(|t| t + chrono::Duration::milliseconds(678));
+        assert_eq!(parse_time("1732417445678"), want);
+        assert_eq!(parse_time("2024-11-24 03:04:05.678"), want);
+        assert_eq!(parse_time("2024-11-24T03:04:05.678Z"), want);
+        assert_eq!(parse_time("2024-11-24T03:04:05.678+00:00"), want);
+        assert_eq!(parse_time("2024-11-24T03:04:05.678"), want);
+        assert_eq!(parse_time("2024-11-24 03:04:05"), want.map(|t| t - chrono::Duration::milliseconds(678)));
+        assert_eq!(parse_time("yesterday"), None);
+    }
+}

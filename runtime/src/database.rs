@@ -1,0 +1,265 @@
+//! A connected database: sqlx pools behind one type.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::Error;
+use crate::url::{self, PoolSettings, Target};
+
+/// Which database a [`Database`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DatabaseKind {
+    /// PostgreSQL (or a PostgreSQL-wire database such as CockroachDB).
+    Postgres,
+    /// SQLite.
+    Sqlite,
+    /// MySQL or MariaDB.
+    MySql,
+}
+
+impl DatabaseKind {
+    /// Whether migrations for this Prisma provider run on this kind of database.
+    pub fn accepts_provider(self, provider: &str) -> bool {
+        matches!(
+            (self, provider),
+            (Self::Postgres, "postgresql" | "postgres" | "cockroachdb")
+                | (Self::MySql, "mysql")
+                | (Self::Sqlite, "sqlite")
+        )
+    }
+}
+
+impl fmt::Display for DatabaseKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Postgres => "PostgreSQL",
+            Self::Sqlite => "SQLite",
+            Self::MySql => "MySQL",
+        })
+    }
+}
+
+/// How to connect: where relative `file:` paths start.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    base_dir: PathBuf,
+    create_if_missing: bool,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self { base_dir: PathBuf::from("."), create_if_missing: false }
+    }
+}
+
+impl ConnectOptions {
+    /// The defaults: relative paths from the current directory, the database must exist.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The directory a relative `file:` URL is resolved against. Prisma uses the directory of
+    /// `schema.prisma`, i.e. the parent of the migrations folder.
+    pub fn base_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.base_dir = dir.into();
+        self
+    }
+
+    /// Create the database first when it does not exist, as `prisma migrate deploy` does
+    /// (see [`Database::create_if_missing`]).
+    pub fn create_if_missing(mut self, yes: bool) -> Self {
+        self.create_if_missing = yes;
+        self
+    }
+}
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    #[cfg(feature = "postgres")]
+    Postgres { pool: sqlx::PgPool, schema: Option<String> },
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqlitePool),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlPool),
+    /// No database feature enabled: no value exists.
+    #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+    Never(std::convert::Infallible),
+}
+
+/// A database to migrate: a cheap-to-clone handle on an sqlx pool.
+///
+/// The migrator does its work on a dedicated connection opened with the pool's connect options (not one of
+/// the pool's), so the migration lock is never left behind in the pool.
+#[derive(Clone)]
+pub struct Database {
+    pub(crate) pool: Pool,
+    url: Option<String>,
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Database").field("kind", &self.kind()).field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Connects with a Prisma-style URL: `postgresql://user:pw@host:5432/db?schema=app`, `mysql://…/db`,
+    /// `file:./dev.db` (relative to the current directory), `sqlite:…`.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), prisma_migrations::Error> {
+    /// let db = prisma_migrations::Database::connect("postgresql://app@localhost:5432/app?schema=public").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidUrl`] (P1013) naming the part at fault, [`Error::CannotReach`] (P1001),
+    /// [`Error::AuthenticationFailed`] (P1000), [`Error::DatabaseMissing`] (P1003), or
+    /// [`Error::FeatureDisabled`] for a database this build does not include.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        Self::connect_with(url, &ConnectOptions::default()).await
+    }
+
+    /// [`Database::connect`] with options (base directory for relative `file:` paths, create if missing).
+    ///
+    /// # Errors
+    /// As [`Database::connect`].
+    pub async fn connect_with(url: &str, opts: &ConnectOptions) -> Result<Self, Error> {
+        if opts.create_if_missing {
+            Self::create_if_missing(url, opts).await?;
+        }
+        let target = url::parse(url, &opts.base_dir)?;
+        let pool = connect_target(url, target).await?;
+        Ok(Self { pool, url: Some(url::redact_url(url)) })
+    }
+
+    /// Creates the database when it does not exist, as `prisma migrate deploy` does first: the SQLite file
+    /// (and its directory), the PostgreSQL database (and the `?schema=` schema), the MySQL database with
+    /// `utf8mb4`/`utf8mb4_unicode_ci`. Returns whether the database was created.
+    ///
+    /// # Errors
+    /// As [`Database::connect`], and [`Error::Database`] when the server refuses to create it.
+    pub async fn create_if_missing(url: &str, opts: &ConnectOptions) -> Result<bool, Error> {
+        let target = url::parse(url, &opts.base_dir)?;
+        crate::backend::create_if_missing(url, target).await
+    }
+
+    /// Which database this is.
+    pub fn kind(&self) -> DatabaseKind {
+        match &self.pool {
+            #[cfg(feature = "postgres")]
+            Pool::Postgres { .. } => DatabaseKind::Postgres,
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(_) => DatabaseKind::Sqlite,
+            #[cfg(feature = "mysql")]
+            Pool::MySql(_) => DatabaseKind::MySql,
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Pool::Never(n) => match *n {},
+        }
+    }
+
+    /// The URL this was connected with, password hidden (`None` for a database made from a pool).
+    pub fn redacted_url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        match &self.pool {
+            #[cfg(feature = "postgres")]
+            Pool::Postgres { pool, .. } => pool.close().await,
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(pool) => pool.close().await,
+            #[cfg(feature = "mysql")]
+            Pool::MySql(pool) => pool.close().await,
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Pool::Never(n) => match *n {},
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<sqlx::PgPool> for Database {
+    /// Wraps a pool; its connections' `search_path` decides the schema.
+    fn from(pool: sqlx::PgPool) -> Self {
+        Self { pool: Pool::Postgres { pool, schema: None }, url: None }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl From<sqlx::SqlitePool> for Database {
+    fn from(pool: sqlx::SqlitePool) -> Self {
+        Self { pool: Pool::Sqlite(pool), url: None }
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl From<sqlx::MySqlPool> for Database {
+    fn from(pool: sqlx::MySqlPool) -> Self {
+        Self { pool: Pool::MySql(pool), url: None }
+    }
+}
+
+fn pool_options<DB: sqlx::Database>(settings: PoolSettings) -> sqlx::pool::PoolOptions<DB> {
+    let mut o = sqlx::pool::PoolOptions::<DB>::new();
+    if let Some(n) = settings.max_connections {
+        o = o.max_connections(n);
+    }
+    if let Some(t) = settings.acquire_timeout {
+        o = o.acquire_timeout(t);
+    }
+    o
+}
+
+async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
+    match target {
+        #[cfg(feature = "postgres")]
+        Target::Postgres { options, schema, database, pool } => {
+            let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &database, &e))?;
+            Ok(Pool::Postgres { pool: p, schema })
+        }
+        #[cfg(feature = "mysql")]
+        Target::MySql { options, database, pool, .. } => {
+            let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &database, &e))?;
+            Ok(Pool::MySql(p))
+        }
+        #[cfg(feature = "sqlite")]
+        Target::Sqlite { options, path, pool } => {
+            if let Some(path) = &path
+                && std::fs::metadata(path).is_err()
+            {
+                return Err(Error::DatabaseMissing { database: path.display().to_string() });
+            }
+            let name = path.as_deref().map_or_else(|| "sqlite".to_owned(), |p| p.display().to_string());
+            let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &name, &e))?;
+            Ok(Pool::Sqlite(p))
+        }
+        #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+        Target::Never(n) => match n {},
+    }
+}
+
+/// Turns a connection error into P1000/P1001/P1003, password scrubbed.
+pub(crate) fn connect_error(url: &str, database: &str, e: &sqlx::Error) -> Error {
+    let redacted = url::redact_url(url);
+    if let sqlx::Error::Database(d) = e {
+        let code = d.code().map(std::borrow::Cow::into_owned).unwrap_or_default();
+        let message = url::scrub(d.message(), url);
+        // 3D000 invalid_catalog_name; MySQL 1049 unknown database.
+        if code == "3D000" || code == "42000" && message.contains("Unknown database") {
+            return Error::DatabaseMissing { database: database.to_owned() };
+        }
+        // 28P01/28000 PostgreSQL; 1045 access denied (sqlx reports SQLSTATE 28000 for MySQL too).
+        if code.starts_with("28") {
+            return Error::AuthenticationFailed { url: redacted, message };
+        }
+        return Error::Database { action: "connecting", code: Some(code), message };
+    }
+    let message = url::scrub(&e.to_string(), url);
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => {
+            Error::CannotReach { url: redacted, message }
+        }
+        _ => Error::Database { action: "connecting", code: None, message },
+    }
+}

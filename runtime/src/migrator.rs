@@ -1,0 +1,545 @@
+//! The migrator: Prisma Migrate's deploy, status and resolve, plus verify, plan and rollback. The algorithm is
+//! written once here; the SQL of each database is in `backend`.
+//!
+//! Sources: prisma-engines `schema-engine/core/src/commands/{apply_migrations, mark_migration_applied,
+//! mark_migration_rolled_back, diagnose_migration_history}.rs` and ../shared/PRISMA.md.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tracing::Instrument as _;
+
+use crate::backend::{Conn, NewRow, ScriptError};
+use crate::error::FailedMigration;
+use crate::report::{
+    AppliedMigration, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan, PlannedMigration,
+    StatusReport,
+};
+use crate::{Database, Error, Migration, Migrations, lock};
+
+/// Lock timeout by default: long enough that many replicas starting together all get their turn.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_mins(15);
+
+/// Applies and inspects a list of migrations on a [`Database`], writing `_prisma_migrations` as Prisma does.
+///
+/// Stricter than Prisma by default: `deploy` refuses applied migrations whose file changed and applied
+/// migrations missing from the folder; [`Migrator::lax`] restores Prisma's behaviour.
+///
+/// ```no_run
+/// # async fn f(migrations: &prisma_migrations::Migrations) -> Result<(), prisma_migrations::Error> {
+/// let db = prisma_migrations::Database::connect("file:./dev.db").await?;
+/// let report = prisma_migrations::Migrator::new(migrations).deploy(&db).await?;
+/// for m in &report.applied {
+///     println!("applied {} in {:?}", m.name, m.duration);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Migrator<'m> {
+    migrations: &'m Migrations,
+    lock_timeout: Duration,
+    advisory_lock: bool,
+    allow_edited: bool,
+    allow_missing: bool,
+}
+
+/// A dedicated connection with the lock held (when locking is on).
+struct Session {
+    conn: Conn,
+    locked: bool,
+    lock_wait: Duration,
+}
+
+impl<'m> Migrator<'m> {
+    /// A migrator with the defaults: 15 min lock timeout, lock on unless `PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK`
+    /// is set, strict about edited and missing migrations.
+    pub fn new(migrations: &'m Migrations) -> Self {
+        Self {
+            migrations,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            advisory_lock: !lock::disabled_by_env(),
+            allow_edited: false,
+            allow_missing: false,
+        }
+    }
+
+    /// How long to wait for another deployer's lock before failing with P1002.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Whether to take the migration lock (Prisma's advisory lock; off for CockroachDB regardless).
+    pub fn advisory_lock(mut self, on: bool) -> Self {
+        self.advisory_lock = on;
+        self
+    }
+
+    /// Accept applied migrations whose `migration.sql` changed since (Prisma's deploy does not look).
+    pub fn allow_edited(mut self, yes: bool) -> Self {
+        self.allow_edited = yes;
+        self
+    }
+
+    /// Accept applied migrations that are not in the folder (Prisma's deploy ignores them).
+    pub fn allow_missing(mut self, yes: bool) -> Self {
+        self.allow_missing = yes;
+        self
+    }
+
+    /// Both relaxations: behave exactly like `prisma migrate deploy`.
+    pub fn lax(self) -> Self {
+        self.allow_edited(true).allow_missing(true)
+    }
+
+    /// Same as [`Migrator::lax`].
+    pub fn prisma_compatible(self) -> Self {
+        self.lax()
+    }
+
+    /// The migrations.
+    pub fn migrations(&self) -> &'m Migrations {
+        self.migrations
+    }
+
+    /// Applies every pending migration, like `prisma migrate deploy`: provider check, lock, create the table
+    /// (refusing a non-empty schema), refuse failed migrations, then for each pending migration insert its row,
+    /// run its script as one unit and mark it finished, or record the error and stop.
+    ///
+    /// # Errors
+    /// P3019 [`Error::ProviderMismatch`], P1002 [`Error::LockTimeout`], P3005 [`Error::SchemaNotEmpty`],
+    /// P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
+    /// P3018 [`Error::MigrationFailed`], [`Error::Database`].
+    pub async fn deploy(&self, db: &Database) -> Result<DeployReport, Error> {
+        let start = Instant::now();
+        self.check_provider(db)?;
+        let mut session = self.open(db).await?;
+        let result = self.deploy_locked(&mut session.conn).await;
+        let lock_wait = session.lock_wait;
+        close(session).await;
+        let (applied, created_table) = result?;
+        Ok(DeployReport { applied, total: start.elapsed(), lock_wait, found: self.migrations.len(), created_table })
+    }
+
+    async fn deploy_locked(&self, conn: &mut Conn) -> Result<(Vec<AppliedMigration>, bool), Error> {
+        let (rows, created_table) = match conn.load_rows().await? {
+            Some(rows) => (rows, false),
+            None => {
+                init_table(conn, true).await?;
+                (Vec::new(), true)
+            }
+        };
+        let pending = self.pending(&rows)?;
+        let mut applied = Vec::with_capacity(pending.len());
+        for m in pending {
+            let duration = apply(conn, m).instrument(tracing::info_span!("migration", name = m.name())).await?;
+            applied.push(AppliedMigration { name: m.name().to_owned(), duration });
+        }
+        Ok((applied, created_table))
+    }
+
+    /// Deploy's checks on the rows, then the pending migrations in folder order.
+    fn pending(&self, rows: &[MigrationRecord]) -> Result<Vec<&'m Migration>, Error> {
+        let failed: Vec<FailedMigration> = rows
+            .iter()
+            .filter(|r| r.is_failed())
+            .map(|r| FailedMigration { name: r.migration_name.clone(), started_at: r.started_at, logs: r.logs.clone() })
+            .collect();
+        if !failed.is_empty() {
+            return Err(Error::FailedMigrations { failed });
+        }
+        if !self.allow_edited {
+            let names = self.edited(rows);
+            if !names.is_empty() {
+                return Err(Error::EditedMigrations { names });
+            }
+        }
+        if !self.allow_missing {
+            let names = self.missing(rows);
+            if !names.is_empty() {
+                return Err(Error::MissingMigrations { names });
+            }
+        }
+        let active: HashSet<&str> =
+            rows.iter().filter(|r| r.rolled_back_at.is_none()).map(|r| r.migration_name.as_str()).collect();
+        Ok(self.migrations.iter().filter(|m| !active.contains(m.name())).collect())
+    }
+
+    /// Local migrations with an applied row whose checksum does not match the file (Prisma's tolerant match).
+    fn edited(&self, rows: &[MigrationRecord]) -> Vec<String> {
+        self.migrations
+            .iter()
+            .filter(|m| {
+                rows.iter().any(|r| {
+                    r.migration_name == m.name()
+                        && r.is_applied()
+                        && !prisma_migrations_build::checksum::matches(&r.checksum, m.sql())
+                })
+            })
+            .map(|m| m.name().to_owned())
+            .collect()
+    }
+
+    /// Names with a row that is not rolled back and no local migration, in `started_at` order.
+    fn missing(&self, rows: &[MigrationRecord]) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for r in rows.iter().filter(|r| r.rolled_back_at.is_none()) {
+            if self.migrations.get(&r.migration_name).is_none() && !names.contains(&r.migration_name) {
+                names.push(r.migration_name.clone());
+            }
+        }
+        names
+    }
+
+    /// Like `prisma migrate status`: no lock, writes nothing. A missing table is not an error
+    /// (`table_exists == false`, every migration pending).
+    ///
+    /// # Errors
+    /// P3019 [`Error::ProviderMismatch`], [`Error::Database`].
+    pub async fn status(&self, db: &Database) -> Result<StatusReport, Error> {
+        self.check_provider(db)?;
+        let rows = read_rows(db).await?;
+        Ok(self.status_of(rows))
+    }
+
+    fn status_of(&self, rows: Option<Vec<MigrationRecord>>) -> StatusReport {
+        let table_exists = rows.is_some();
+        let rows = rows.unwrap_or_default();
+        let migrations: Vec<MigrationStatus> = self.migrations.iter().map(|m| migration_status(m, &rows)).collect();
+        let mut missing_locally: Vec<MigrationRecord> = Vec::new();
+        for name in self.missing(&rows) {
+            if let Some(first) = rows.iter().find(|r| r.migration_name == name) {
+                missing_locally.push(first.clone());
+            }
+        }
+        let first_not_applied =
+            migrations.iter().position(|m| matches!(m.state, MigrationState::Pending | MigrationState::RolledBack));
+        let last_common_migration = match first_not_applied {
+            Some(0) => None,
+            Some(i) => Some(migrations[i - 1].name.clone()),
+            None => migrations.last().map(|m| m.name.clone()),
+        };
+        StatusReport { table_exists, migrations, missing_locally, last_common_migration }
+    }
+
+    /// A start-up guard: one SELECT, then fails unless every local migration is applied, none failed, none
+    /// edited and none missing locally (the last two subject to `allow_edited`/`allow_missing`). No lock.
+    ///
+    /// ```no_run
+    /// # async fn f(db: &prisma_migrations::Database, m: &prisma_migrations::Migrations) -> Result<(), prisma_migrations::Error> {
+    /// prisma_migrations::Migrator::new(m).verify(db).await?; // refuse to start on an outdated schema
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NotUpToDate`] listing what is wrong; P3019; [`Error::Database`].
+    pub async fn verify(&self, db: &Database) -> Result<(), Error> {
+        self.check_provider(db)?;
+        let status = self.status_of(read_rows(db).await?);
+        let names = |s: MigrationState| -> Vec<String> {
+            status.migrations.iter().filter(|m| m.state == s).map(|m| m.name.clone()).collect()
+        };
+        let pending: Vec<String> = status.pending().iter().map(|m| m.name.clone()).collect();
+        let failed = names(MigrationState::Failed);
+        let edited = if self.allow_edited { Vec::new() } else { names(MigrationState::Edited) };
+        let missing_locally = if self.allow_missing {
+            Vec::new()
+        } else {
+            status.missing_locally.iter().map(|r| r.migration_name.clone()).collect()
+        };
+        if pending.is_empty() && failed.is_empty() && edited.is_empty() && missing_locally.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::NotUpToDate { pending, failed, edited, missing_locally })
+        }
+    }
+
+    /// What `deploy` would apply now, in order, with the SQL: a dry run. Writes nothing, takes no lock, creates
+    /// no table; fails where deploy would fail before running anything.
+    ///
+    /// # Errors
+    /// As [`Migrator::deploy`] before any script runs: P3019, P3005, P3009, edited/missing (strict).
+    pub async fn plan(&self, db: &Database) -> Result<Plan, Error> {
+        self.check_provider(db)?;
+        let mut conn = Conn::pooled(db).await?;
+        let result = async {
+            match conn.load_rows().await? {
+                Some(rows) => Ok((rows, false)),
+                None => {
+                    let tables = conn.user_tables().await?;
+                    if tables.is_empty() { Ok((Vec::new(), true)) } else { Err(Error::SchemaNotEmpty { tables }) }
+                }
+            }
+        }
+        .await;
+        conn.close().await;
+        let (rows, creates_table) = result?;
+        let migrations = self
+            .pending(&rows)?
+            .into_iter()
+            .map(|m| PlannedMigration {
+                name: m.name().to_owned(),
+                sql: m.sql().to_owned(),
+                checksum: m.checksum().to_owned(),
+            })
+            .collect();
+        Ok(Plan { creates_table, migrations })
+    }
+
+    /// `prisma migrate resolve --applied NAME`: records the migration as applied without running it (how a
+    /// database is baselined). Failed rows of it are marked rolled back first; the table is created if missing,
+    /// even in a non-empty schema.
+    ///
+    /// # Errors
+    /// P3019, P3017 [`Error::MigrationNotFound`], P3008 [`Error::AlreadyApplied`], P1002, [`Error::Database`].
+    pub async fn resolve_applied(&self, db: &Database, name: &str) -> Result<(), Error> {
+        self.check_provider(db)?;
+        let mut session = self.open(db).await?;
+        let result = self.resolve_applied_locked(&mut session.conn, name).await;
+        close(session).await;
+        result
+    }
+
+    async fn resolve_applied_locked(&self, conn: &mut Conn, name: &str) -> Result<(), Error> {
+        let m = self.migrations.get(name).ok_or_else(|| Error::MigrationNotFound { name: name.to_owned() })?;
+        let rows = match conn.load_rows().await? {
+            Some(rows) => rows,
+            None => {
+                init_table(conn, false).await?;
+                Vec::new()
+            }
+        };
+        let rows: Vec<&MigrationRecord> = rows.iter().filter(|r| r.migration_name == name).collect();
+        // Prisma refuses when any row of the name has finished_at set, rolled back or not
+        // (mark_migration_applied.rs).
+        if rows.iter().any(|r| r.finished_at.is_some()) {
+            return Err(Error::AlreadyApplied { name: name.to_owned() });
+        }
+        let now = Utc::now();
+        for r in rows.iter().filter(|r| r.is_failed()) {
+            conn.set_rolled_back(&r.id, now).await?;
+        }
+        let id = new_id();
+        let row =
+            NewRow { id: &id, checksum: m.checksum(), name, started_at: now, finished_at: Some(now), logs: Some("") };
+        conn.insert_row(&row).await?;
+        tracing::info!(name, "migration marked as applied");
+        Ok(())
+    }
+
+    /// `prisma migrate resolve --rolled-back NAME`: marks the failed rows of a migration rolled back, so deploy
+    /// applies it again. Changes nothing in the schema.
+    ///
+    /// # Errors
+    /// [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012 [`Error::NotFailed`], P1002,
+    /// [`Error::Database`].
+    pub async fn resolve_rolled_back(&self, db: &Database, name: &str) -> Result<(), Error> {
+        let mut session = self.open(db).await?;
+        let result = resolve_rolled_back_locked(&mut session.conn, name).await;
+        close(session).await;
+        result
+    }
+
+    /// Runs the migration's `down.sql` the way deploy runs scripts, then sets `rolled_back_at` on its applied
+    /// rows, so Prisma and `deploy` see it pending again. Only the latest applied migration, unless `force`.
+    ///
+    /// # Errors
+    /// P3019, P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
+    /// [`Error::NotLatest`], [`Error::RollbackFailed`], P1002, [`Error::Database`].
+    pub async fn rollback(&self, db: &Database, name: &str, force: bool) -> Result<(), Error> {
+        self.check_provider(db)?;
+        let m = self.migrations.get(name).ok_or_else(|| Error::MigrationNotFound { name: name.to_owned() })?;
+        let down = m.down_sql().ok_or_else(|| Error::NoDownScript { name: name.to_owned() })?;
+        let mut session = self.open(db).await?;
+        let result = rollback_locked(&mut session.conn, name, down, force)
+            .instrument(tracing::info_span!("rollback", name))
+            .await;
+        close(session).await;
+        result
+    }
+
+    /// P3019: the migrations' provider against the database, before any database access.
+    fn check_provider(&self, db: &Database) -> Result<(), Error> {
+        match self.migrations.provider() {
+            Some(p) if !db.kind().accepts_provider(p) => {
+                Err(Error::ProviderMismatch { provider: p.to_owned(), database: db.kind() })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A dedicated connection, locked unless locking is off (option, environment, CockroachDB).
+    async fn open(&self, db: &Database) -> Result<Session, Error> {
+        let mut conn = Conn::dedicated(db).await?;
+        let want_lock = self.advisory_lock && self.migrations.provider() != Some("cockroachdb");
+        if !want_lock {
+            return Ok(Session { conn, locked: false, lock_wait: Duration::ZERO });
+        }
+        match lock::acquire(&mut conn, self.lock_timeout).await {
+            Ok(lock_wait) => Ok(Session { conn, locked: true, lock_wait }),
+            Err(e) => {
+                conn.close().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Releases the lock explicitly, then closes the connection (which would free it anyway).
+async fn close(mut session: Session) {
+    if session.locked
+        && let Err(e) = session.conn.unlock().await
+    {
+        tracing::warn!(error = %e, "could not release the migration lock; closing the connection frees it");
+    }
+    session.conn.close().await;
+}
+
+/// The rows, through a pooled connection; `None` when the table is missing.
+async fn read_rows(db: &Database) -> Result<Option<Vec<MigrationRecord>>, Error> {
+    let mut conn = Conn::pooled(db).await?;
+    let rows = conn.load_rows().await;
+    conn.close().await;
+    rows
+}
+
+/// Creates the schema (PostgreSQL `?schema=`) and the table; with `check_empty`, refuses a schema that has
+/// tables (P3005), as deploy does and resolve does not.
+async fn init_table(conn: &mut Conn, check_empty: bool) -> Result<(), Error> {
+    conn.ensure_schema().await?;
+    if check_empty {
+        let tables = conn.user_tables().await?;
+        if !tables.is_empty() {
+            return Err(Error::SchemaNotEmpty { tables });
+        }
+    }
+    conn.create_table().await
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().hyphenated().to_string()
+}
+
+/// One migration: INSERT, script, then `applied_steps_count + 1` and `finished_at` (two statements, as
+/// Prisma); on failure the error text goes to `logs` and deploy stops.
+async fn apply(conn: &mut Conn, m: &Migration) -> Result<Duration, Error> {
+    let start = Instant::now();
+    let id = new_id();
+    let row = NewRow {
+        id: &id,
+        checksum: m.checksum(),
+        name: m.name(),
+        started_at: Utc::now(),
+        finished_at: None,
+        logs: None,
+    };
+    conn.insert_row(&row).await?;
+    match conn.run_script(m.sql()).await {
+        Ok(()) => {
+            conn.add_step(&id).await?;
+            conn.set_finished(&id, Utc::now()).await?;
+            let duration = start.elapsed();
+            tracing::info!(
+                name = m.name(),
+                duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+                "applied migration"
+            );
+            Ok(duration)
+        }
+        Err(e) => {
+            conn.set_logs(&id, &failure_logs(m.name(), &e)).await?;
+            tracing::error!(name = m.name(), code = %e.code, error = %e.message, "migration failed");
+            Err(Error::MigrationFailed {
+                name: m.name().to_owned(),
+                database_error_code: e.code,
+                database_error: e.message,
+                statement: e.statement,
+            })
+        }
+    }
+}
+
+/// The `logs` of a failed row, laid out as Prisma writes its P3018 error there (`Migration name:`,
+/// `Database error code:`, `Database error:`), so tools reading the column find the same fields.
+fn failure_logs(name: &str, e: &ScriptError) -> String {
+    let statement = e.statement.map(|s| format!("\n\nFailing statement: {s}")).unwrap_or_default();
+    format!(
+        "A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more \
+         about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\n\
+         Migration name: {name}\n\nDatabase error code: {code}\n\nDatabase error:\n{message}{statement}\n",
+        code = e.code,
+        message = e.message,
+    )
+}
+
+async fn resolve_rolled_back_locked(conn: &mut Conn, name: &str) -> Result<(), Error> {
+    let rows = conn.load_rows().await?.ok_or(Error::TableMissing)?;
+    let rows: Vec<&MigrationRecord> = rows.iter().filter(|r| r.migration_name == name).collect();
+    if rows.is_empty() {
+        return Err(Error::NeverApplied { name: name.to_owned() });
+    }
+    let failed: Vec<&&MigrationRecord> = rows.iter().filter(|r| r.is_failed()).collect();
+    if failed.is_empty() {
+        return Err(Error::NotFailed { name: name.to_owned() });
+    }
+    let now = Utc::now();
+    for r in failed {
+        conn.set_rolled_back(&r.id, now).await?;
+    }
+    tracing::info!(name, "migration marked as rolled back");
+    Ok(())
+}
+
+async fn rollback_locked(conn: &mut Conn, name: &str, down: &str, force: bool) -> Result<(), Error> {
+    let rows = conn.load_rows().await?.ok_or(Error::TableMissing)?;
+    let applied: Vec<&MigrationRecord> = rows.iter().filter(|r| r.is_applied()).collect();
+    let own: Vec<&&MigrationRecord> = applied.iter().filter(|r| r.migration_name == name).collect();
+    if own.is_empty() {
+        return Err(Error::NotApplied { name: name.to_owned() });
+    }
+    // Rows are in started_at order: the last applied row is the latest migration.
+    if let Some(latest) = applied.last().filter(|r| r.migration_name != name && !force) {
+        return Err(Error::NotLatest { name: name.to_owned(), latest: latest.migration_name.clone() });
+    }
+    if let Err(e) = conn.run_script(down).await {
+        return Err(Error::RollbackFailed {
+            name: name.to_owned(),
+            database_error_code: e.code,
+            database_error: e.message,
+            statement: e.statement,
+        });
+    }
+    let now = Utc::now();
+    for r in own {
+        conn.set_rolled_back(&r.id, now).await?;
+    }
+    tracing::info!(name, "migration rolled back");
+    Ok(())
+}
+
+/// The state of one local migration from its rows: a failed row wins, then an applied row (edited when its
+/// checksum does not match), then all rolled back; no row = pending.
+fn migration_status(m: &Migration, rows: &[MigrationRecord]) -> MigrationStatus {
+    let own: Vec<&MigrationRecord> = rows.iter().filter(|r| r.migration_name == m.name()).collect();
+    let (state, row) = if let Some(r) = own.iter().rev().find(|r| r.is_failed()) {
+        (MigrationState::Failed, Some(*r))
+    } else if let Some(r) = own.iter().find(|r| r.is_applied()) {
+        let matches = prisma_migrations_build::checksum::matches(&r.checksum, m.sql());
+        (if matches { MigrationState::Applied } else { MigrationState::Edited }, Some(*r))
+    } else if let Some(r) = own.last() {
+        (MigrationState::RolledBack, Some(*r))
+    } else {
+        (MigrationState::Pending, None)
+    };
+    MigrationStatus {
+        name: m.name().to_owned(),
+        state,
+        started_at: row.map(|r| r.started_at),
+        finished_at: row.and_then(|r| r.finished_at),
+        rolled_back_at: row.and_then(|r| r.rolled_back_at),
+        logs: row.and_then(|r| r.logs.clone()),
+        checksum_matches: row.is_none_or(|r| prisma_migrations_build::checksum::matches(&r.checksum, m.sql())),
+        attempts: own.len(),
+    }
+}
