@@ -1,0 +1,3 @@
+fn main() {
+    prisma_migrations_build::track("prisma/migrations");
+}

@@ -1,0 +1,149 @@
+//! Rebuilds: cargo re-runs `migrations!` when a migration is edited, added or deleted, and when
+//! `checksums.lock` or `migration_lock.toml` changes. Builds the `tests/rebuild-fixture` crate (an app with the
+//! one-line build.rs) in a scratch copy under the target directory, editing its folder between builds.
+//!
+//! The fixture's own target directory is fixed and reused between runs, so only the first run compiles its
+//! dependencies.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+const MIGRATIONS: &str = "prisma/migrations";
+const USERS: &str = "20250101120000_create_users";
+const EMAIL: &str = "20250201120000_add_user_email";
+const POSTS: &str = "20250301120000_add_posts";
+
+struct Fixture {
+    dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Fixture {
+    /// Copies the fixture crate into `<target>/rebuild-fixture-work`, pointing its path dependencies at this
+    /// checkout.
+    fn new() -> Self {
+        let target_root = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target dir").to_owned();
+        let dir = target_root.join("rebuild-fixture-work");
+        if dir.exists() {
+            fs::remove_dir_all(&dir).expect("clear scratch crate");
+        }
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("rebuild-fixture");
+        copy_dir(&source, &dir);
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root");
+        let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("read fixture manifest");
+        let manifest = manifest.replace("path = \"../../", &format!("path = \"{}/", repo.display()));
+        fs::write(dir.join("Cargo.toml"), manifest).expect("write fixture manifest");
+        // The workspace's lock file pins the versions that are already in the registry cache.
+        fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+        Self { dir, target: target_root.join("rebuild-fixture-target") }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(MIGRATIONS).join(rel)
+    }
+
+    fn build(&self) -> Output {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO"))
+            .args(["build", "--offline", "--quiet"])
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .env_remove("PRISMA_MIGRATIONS_MANIFEST_DIR")
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("run cargo build");
+        eprintln!("cargo build: {:.2?}, {}", started.elapsed(), if out.status.success() { "ok" } else { "failed" });
+        out
+    }
+
+    /// Builds, expecting success, runs the binary and returns the migration names it prints.
+    fn build_and_run(&self) -> Vec<String> {
+        let out = self.build();
+        assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        let run = Command::new(self.target.join("debug/rebuild-fixture")).output().expect("run the fixture binary");
+        assert!(run.status.success());
+        String::from_utf8(run.stdout)
+            .expect("utf-8 output")
+            .lines()
+            .map(|l| l.split_whitespace().next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Builds, expecting failure, and returns stderr.
+    fn build_fails(&self) -> String {
+        let out = self.build();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "build succeeded but should have failed:\n{stderr}");
+        stderr
+    }
+}
+
+#[test]
+fn macro_reruns_when_the_folder_changes() {
+    let f = Fixture::new();
+    assert_eq!(f.build_and_run(), [USERS, EMAIL]);
+
+    // Edit a released migration: the lock check fails the build.
+    let users_sql = f.path(&format!("{USERS}/migration.sql"));
+    let original = fs::read_to_string(&users_sql).expect("read");
+    fs::write(&users_sql, format!("{original}CREATE INDEX \"users_id_idx\" ON \"users\"(\"id\");\n")).expect("edit");
+    let stderr = f.build_fails();
+    assert!(
+        stderr.contains(&format!("migration `{USERS}` was edited after it was released: `checksums.lock` locks")),
+        "{stderr}"
+    );
+
+    // Revert: builds again.
+    fs::write(&users_sql, &original).expect("revert");
+    assert_eq!(f.build_and_run(), [USERS, EMAIL]);
+
+    // Add a migration: build.rs's `track` makes cargo rebuild, and the binary has it.
+    fs::create_dir(f.path(POSTS)).expect("add migration dir");
+    fs::write(f.path(&format!("{POSTS}/migration.sql")), "CREATE TABLE \"posts\" (\"id\" INTEGER PRIMARY KEY);\n")
+        .expect("add migration");
+    assert_eq!(f.build_and_run(), [USERS, EMAIL, POSTS]);
+
+    // Another provider in migration_lock.toml while the code says `provider = "sqlite"`.
+    let lock_toml = f.path("migration_lock.toml");
+    let original_toml = fs::read_to_string(&lock_toml).expect("read");
+    fs::write(&lock_toml, original_toml.replace("\"sqlite\"", "\"postgresql\"")).expect("edit");
+    let stderr = f.build_fails();
+    assert!(
+        stderr.contains("`migration_lock.toml` says provider `postgresql` but `sqlite` was given (Prisma P3019)"),
+        "{stderr}"
+    );
+    fs::write(&lock_toml, &original_toml).expect("revert");
+    assert_eq!(f.build_and_run(), [USERS, EMAIL, POSTS]);
+
+    // A damaged checksums.lock.
+    let checksums = f.path("checksums.lock");
+    let original_lock = fs::read_to_string(&checksums).expect("read");
+    fs::write(&checksums, format!("{original_lock}{POSTS}\n")).expect("edit");
+    let stderr = f.build_fails();
+    assert!(stderr.contains("`checksums.lock` line 6: expected `<migration name> <sha256>`"), "{stderr}");
+    fs::write(&checksums, &original_lock).expect("revert");
+    assert_eq!(f.build_and_run(), [USERS, EMAIL, POSTS]);
+
+    // Delete a released migration.
+    fs::remove_dir_all(f.path(EMAIL)).expect("delete migration");
+    let stderr = f.build_fails();
+    assert!(stderr.contains(&format!("migration `{EMAIL}` is in `checksums.lock` but its folder is gone")), "{stderr}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create dir");
+    for entry in fs::read_dir(from).expect("list dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            // The fixture never has its own target dir in the checkout, but skip one if a person built it there.
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}
