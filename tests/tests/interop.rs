@@ -1,0 +1,564 @@
+//! Interoperability with the real Prisma CLI (prisma 6.16.1 through tests/prisma-oracle) on the same database,
+//! in both directions: each tool picks up where the other left off, sees the other's failures, honours the
+//! other's resolutions, waits for the other's lock, and both write rows of the same shape.
+//!
+//! PostgreSQL and SQLite only. MySQL/MariaDB is not covered here: the oracle runs Prisma's WebAssembly schema
+//! engine, which has no MySQL connector, and Prisma's native schema-engine binary (which does) cannot be
+//! downloaded on these machines (tests/prisma-oracle/README.md). MySQL is tested against PRISMA.md, whose
+//! MySQL facts were observed with the native engine, and by the contention tests.
+
+use std::time::{Duration, Instant};
+
+use prisma_migrations::{ConnectOptions, Database, Migrator};
+use prisma_migrations_tests::{MigrationsDir, OracleOutput, TestDatabase, TestSqlite, oracle, postgres, sqlite};
+
+const UP_TO_DATE: &str = "Database schema is up to date!";
+const ALL_APPLIED: &str = "All migrations have been successfully applied.";
+const NOTHING_PENDING: &str = "No pending migrations to apply.";
+
+const INIT: &str = "20250101120000_create_users";
+const SECOND: &str = "20250102120000_create_posts";
+const BAD: &str = "20250103120000_create_t1_and_read_missing";
+const LATER: &str = "20250104120000_create_comments";
+
+/// One database both tools use.
+enum Target {
+    Pg(TestDatabase),
+    Lite(TestSqlite),
+}
+
+impl Target {
+    async fn pg() -> Self {
+        Self::Pg(postgres().await)
+    }
+
+    fn lite() -> Self {
+        Self::Lite(sqlite())
+    }
+
+    fn provider(&self) -> &'static str {
+        match self {
+            Self::Pg(_) => "postgresql",
+            Self::Lite(_) => "sqlite",
+        }
+    }
+
+    /// The same URL for both tools (`file:/abs/path` for SQLite).
+    fn url(&self) -> String {
+        match self {
+            Self::Pg(db) => db.url().to_owned(),
+            Self::Lite(db) => db.url(),
+        }
+    }
+
+    /// Ours, creating the database when missing as `prisma migrate deploy` does.
+    async fn ours(&self) -> Database {
+        Database::connect_with(&self.url(), &ConnectOptions::new().create_if_missing(true)).await.expect("connect")
+    }
+
+    /// The real Prisma CLI (blocking: ~1 s of Node start-up per call).
+    fn prisma(&self, dir: &MigrationsDir, args: &[&str]) -> OracleOutput {
+        oracle().run(&self.url(), &dir.path(), args)
+    }
+
+    /// Every row of `_prisma_migrations`, in `started_at` order, reduced to what both tools must agree on.
+    async fn rows(&self) -> Vec<Shape> {
+        match self {
+            Self::Pg(db) => {
+                let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+                let rows: Vec<RawRow> = sqlx::query_as(
+                    "SELECT id, checksum, migration_name, logs, applied_steps_count::int8, \
+                     (finished_at IS NOT NULL)::int::int8, (rolled_back_at IS NOT NULL)::int::int8, \
+                     COALESCE(started_at = finished_at, false)::int::int8, 'timestamptz', \
+                     (abs(extract(epoch FROM started_at - now())) < 600)::int::int8 \
+                     FROM _prisma_migrations ORDER BY started_at, migration_name",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                rows.into_iter().map(Shape::from).collect()
+            }
+            Self::Lite(db) => {
+                let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db.path());
+                let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+                let rows: Vec<RawRow> = sqlx::query_as(
+                    "SELECT id, checksum, migration_name, logs, applied_steps_count, \
+                     finished_at IS NOT NULL, rolled_back_at IS NOT NULL, COALESCE(started_at = finished_at, 0), \
+                     typeof(started_at) || ',' || typeof(finished_at) || ',' || typeof(rolled_back_at), \
+                     abs(started_at - CAST(strftime('%s', 'now') AS INTEGER) * 1000) < 600000 \
+                     FROM _prisma_migrations ORDER BY started_at, rowid",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                rows.into_iter().map(Shape::from).collect()
+            }
+        }
+    }
+
+    /// How `_prisma_migrations` is defined: the columns (PostgreSQL) or the CREATE statement (SQLite).
+    async fn table_definition(&self) -> String {
+        match self {
+            Self::Pg(db) => {
+                let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+                let cols: Vec<Column> = sqlx::query_as(
+                    "SELECT column_name::text, data_type::text, character_maximum_length::int4, is_nullable::text, \
+                     column_default::text FROM information_schema.columns \
+                     WHERE table_name = '_prisma_migrations' AND table_schema = current_schema() \
+                     ORDER BY ordinal_position",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                let pk: Vec<String> = sqlx::query_scalar(
+                    "SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid \
+                     AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '_prisma_migrations'::regclass AND i.indisprimary",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                format!("{cols:?} primary key {pk:?}")
+            }
+            Self::Lite(db) => {
+                let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db.path());
+                let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+                let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = '_prisma_migrations'")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                sql
+            }
+        }
+    }
+}
+
+/// name, type, length, nullable, default
+type Column = (String, String, Option<i32>, String, Option<String>);
+
+type RawRow = (String, String, String, Option<String>, i64, i64, i64, i64, String, i64);
+
+/// A row as both tools must write it. The id is checked (a lowercase UUID v4) and dropped; a failure's
+/// `logs` text is each tool's own wording, so only "none", "empty" or "some text" is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    name: String,
+    checksum: String,
+    logs: Option<&'static str>,
+    steps: i64,
+    finished: bool,
+    rolled_back: bool,
+    started_is_finished: bool,
+    /// SQLite: the storage class of `started_at`, `finished_at`, `rolled_back_at`.
+    types: String,
+}
+
+impl From<RawRow> for Shape {
+    fn from(r: RawRow) -> Self {
+        let (id, checksum, name, logs, steps, finished, rolled_back, same, types, recent) = r;
+        let uuid = uuid::Uuid::parse_str(&id).unwrap_or_else(|e| panic!("id `{id}` is not a UUID: {e}"));
+        assert_eq!(uuid.get_version_num(), 4, "id `{id}` is a v4 UUID");
+        assert_eq!(id, uuid.hyphenated().to_string(), "id is lowercase and hyphenated");
+        assert_eq!(recent, 1, "started_at of `{name}` is the current time (client clock, UTC)");
+        let logs = logs.map(|l| if l.is_empty() { "" } else { "<error text>" });
+        Self {
+            name,
+            checksum,
+            logs,
+            steps,
+            finished: finished != 0,
+            rolled_back: rolled_back != 0,
+            started_is_finished: same != 0,
+            types,
+        }
+    }
+}
+
+/// Three good migrations for `provider`, the last two with CRLF and a BOM-less UTF-8 comment.
+fn three(provider: &str) -> MigrationsDir {
+    MigrationsDir::new()
+        .provider(provider)
+        .add(
+            INIT,
+            "-- CreateTable\nCREATE TABLE \"users\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"email\" TEXT NOT NULL);\n",
+        )
+        .add(
+            SECOND,
+            "-- CreateTable\r\nCREATE TABLE \"posts\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"title\" TEXT);\r\n",
+        )
+        .add(LATER, "-- Crée la table\nCREATE TABLE \"comments\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n")
+}
+
+/// `INIT`, `SECOND`, then `BAD` (creates a table, then fails), then `LATER`.
+fn with_failure(provider: &str) -> MigrationsDir {
+    three(provider).add(BAD, "CREATE TABLE \"t1\" (\"id\" INTEGER);\nSELECT * FROM \"no_such_table\";\n")
+}
+
+/// `BAD` fixed: also fine where the failed attempt left `t1` behind (SQLite runs statements one by one).
+const BAD_FIXED: &str = "CREATE TABLE IF NOT EXISTS \"t1\" (\"id\" INTEGER);\n";
+
+fn assert_prisma(out: &OracleOutput, code: i32, contains: &[&str]) {
+    let all = out.all();
+    assert_eq!(out.code, Some(code), "Prisma exit code; output:\n{all}");
+    for c in contains {
+        assert!(all.contains(c), "Prisma's output should contain `{c}`:\n{all}");
+    }
+}
+
+fn names(report: &prisma_migrations::DeployReport) -> Vec<&str> {
+    report.applied.iter().map(|m| m.name.as_str()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Prisma deploys → ours is up to date.
+
+async fn prisma_deploys_then_ours_is_up_to_date(t: Target) {
+    let dir = three(t.provider());
+    assert_prisma(&t.prisma(&dir, &["migrate", "deploy"]), 0, &[ALL_APPLIED]);
+    let migrations = dir.load();
+    let db = t.ours().await;
+    let m = Migrator::new(&migrations);
+    let status = m.status(&db).await.unwrap();
+    assert!(status.is_up_to_date(), "{status:?}");
+    m.verify(&db).await.unwrap();
+    assert!(m.plan(&db).await.unwrap().migrations.is_empty());
+    let report = m.deploy(&db).await.unwrap();
+    assert!(report.applied.is_empty(), "nothing left to apply: {report:?}");
+    db.close().await;
+    assert_eq!(t.rows().await.len(), 3, "ours wrote nothing");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prisma_deploys_then_ours_is_up_to_date_postgres() {
+    prisma_deploys_then_ours_is_up_to_date(Target::pg().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prisma_deploys_then_ours_is_up_to_date_sqlite() {
+    prisma_deploys_then_ours_is_up_to_date(Target::lite()).await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ours deploys → Prisma's status is clean and its deploy finds nothing to do.
+
+async fn ours_deploys_then_prisma_is_up_to_date(t: Target) {
+    let dir = three(t.provider());
+    let migrations = dir.load();
+    let db = t.ours().await;
+    let report = Migrator::new(&migrations).deploy(&db).await.unwrap();
+    assert_eq!(names(&report), [INIT, SECOND, LATER]);
+    db.close().await;
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+    assert_prisma(&t.prisma(&dir, &["migrate", "deploy"]), 0, &[NOTHING_PENDING]);
+    assert_eq!(t.rows().await.len(), 3, "Prisma wrote nothing");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_deploys_then_prisma_is_up_to_date_postgres() {
+    ours_deploys_then_prisma_is_up_to_date(Target::pg().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_deploys_then_prisma_is_up_to_date_sqlite() {
+    ours_deploys_then_prisma_is_up_to_date(Target::lite()).await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Prisma deploys two, ours the third, Prisma a fourth: one history, two tools.
+
+async fn tools_take_turns(t: Target) {
+    let dir = MigrationsDir::new().provider(t.provider());
+    let first = three(t.provider());
+    for name in [INIT, SECOND] {
+        dir.write(name, &std::fs::read_to_string(first.path().join(name).join("migration.sql")).unwrap());
+    }
+    assert_prisma(&t.prisma(&dir, &["migrate", "deploy"]), 0, &[ALL_APPLIED, INIT, SECOND]);
+
+    dir.write(LATER, "CREATE TABLE \"comments\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n");
+    let migrations = dir.load();
+    let db = t.ours().await;
+    let report = Migrator::new(&migrations).deploy(&db).await.unwrap();
+    assert_eq!(names(&report), [LATER], "ours applies only the third");
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+
+    let fourth = "20250105120000_create_tags";
+    dir.write(fourth, "CREATE TABLE \"tags\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n");
+    let out = t.prisma(&dir, &["migrate", "deploy"]);
+    assert_prisma(&out, 0, &[ALL_APPLIED, fourth]);
+    assert!(!out.all().contains(LATER), "Prisma applies only the fourth:\n{}", out.all());
+    let migrations = dir.load();
+    Migrator::new(&migrations).verify(&db).await.unwrap();
+    db.close().await;
+    assert_eq!(t.rows().await.len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tools_take_turns_on_one_history_postgres() {
+    tools_take_turns(Target::pg().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tools_take_turns_on_one_history_sqlite() {
+    tools_take_turns(Target::lite()).await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A migration fails under ours → Prisma refuses with P3009; ours resolves → Prisma deploys the rest.
+
+/// Ours deploys `with_failure` and stops at `BAD` with P3018; Prisma then refuses with P3009.
+async fn ours_fails_and_prisma_sees_p3009(t: &Target, dir: &MigrationsDir) {
+    let migrations = dir.load();
+    let db = t.ours().await;
+    let err = Migrator::new(&migrations).deploy(&db).await.unwrap_err();
+    assert_eq!(err.code(), Some("P3018"), "{err}");
+    db.close().await;
+    assert_prisma(&t.prisma(dir, &["migrate", "deploy"]), 1, &["P3009", BAD]);
+    // Prisma's status reports the pending `LATER` first and stops there (exit 1), as after its own failures.
+    assert_prisma(&t.prisma(dir, &["migrate", "status"]), 1, &[]);
+}
+
+async fn ours_fails_then_resolves_rolled_back(t: Target) {
+    let dir = with_failure(t.provider());
+    ours_fails_and_prisma_sees_p3009(&t, &dir).await;
+    let migrations = dir.load();
+    let db = t.ours().await;
+    Migrator::new(&migrations).resolve_rolled_back(&db, BAD).await.unwrap();
+    dir.write(BAD, BAD_FIXED);
+    assert_prisma(&t.prisma(&dir, &["migrate", "deploy"]), 0, &[ALL_APPLIED, BAD, LATER]);
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+    let migrations = dir.load();
+    Migrator::new(&migrations).verify(&db).await.unwrap();
+    db.close().await;
+    let rows = t.rows().await;
+    let bad: Vec<&Shape> = rows.iter().filter(|r| r.name == BAD).collect();
+    assert_eq!(bad.len(), 2, "{rows:?}");
+    assert!(bad[0].rolled_back && !bad[0].finished && bad[0].logs == Some("<error text>"), "{rows:?}");
+    assert!(bad[1].finished && !bad[1].rolled_back && bad[1].logs.is_none() && bad[1].steps == 1, "{rows:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_fails_resolves_rolled_back_then_prisma_deploys_the_fix_postgres() {
+    ours_fails_then_resolves_rolled_back(Target::pg().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_fails_resolves_rolled_back_then_prisma_deploys_the_fix_sqlite() {
+    ours_fails_then_resolves_rolled_back(Target::lite()).await;
+}
+
+async fn ours_fails_then_resolves_applied(t: Target) {
+    let dir = with_failure(t.provider());
+    ours_fails_and_prisma_sees_p3009(&t, &dir).await;
+    let migrations = dir.load();
+    let db = t.ours().await;
+    Migrator::new(&migrations).resolve_applied(&db, BAD).await.unwrap();
+    let out = t.prisma(&dir, &["migrate", "deploy"]);
+    assert_prisma(&out, 0, &[ALL_APPLIED, LATER]);
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+    Migrator::new(&migrations).verify(&db).await.unwrap();
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_fails_resolves_applied_then_prisma_deploys_the_rest_postgres() {
+    ours_fails_then_resolves_applied(Target::pg().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_fails_resolves_applied_then_prisma_deploys_the_rest_sqlite() {
+    ours_fails_then_resolves_applied(Target::lite()).await;
+}
+
+// The other way round: a migration fails under Prisma → ours refuses with P3009; Prisma resolves → ours
+// deploys the rest.
+async fn prisma_fails_then_ours_refuses_until_resolved(t: Target) {
+    let dir = with_failure(t.provider());
+    // Prisma's message varies (SQLite's adapter reports "no such table" as P1014); the row is what counts.
+    assert_prisma(&t.prisma(&dir, &["migrate", "deploy"]), 1, &[]);
+    let migrations = dir.load();
+    let db = t.ours().await;
+    let m = Migrator::new(&migrations);
+    let err = m.deploy(&db).await.unwrap_err();
+    assert_eq!(err.code(), Some("P3009"), "{err}");
+    assert!(err.to_string().contains(BAD), "{err}");
+    assert!(m.verify(&db).await.is_err());
+    let status = m.status(&db).await.unwrap();
+    assert_eq!(status.failed().iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), [BAD]);
+
+    assert_prisma(&t.prisma(&dir, &["migrate", "resolve", "--rolled-back", BAD]), 0, &[BAD]);
+    dir.write(BAD, BAD_FIXED);
+    let migrations = dir.load();
+    let report = Migrator::new(&migrations).deploy(&db).await.unwrap();
+    assert_eq!(names(&report), [BAD, LATER]);
+    db.close().await;
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prisma_fails_then_ours_refuses_until_prisma_resolves_postgres() {
+    prisma_fails_then_ours_refuses_until_resolved(Target::pg().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prisma_fails_then_ours_refuses_until_prisma_resolves_sqlite() {
+    prisma_fails_then_ours_refuses_until_resolved(Target::lite()).await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The rows each tool writes: the same history played by Prisma on one database and by ours on another gives
+// the same rows, column by column (ids and error wording aside), and the same table.
+
+enum Step {
+    Deploy,
+    ResolveRolledBack,
+    ResolveApplied,
+}
+
+/// deploy (fails at BAD) → resolve --rolled-back BAD → deploy (fails again) → resolve --applied BAD → deploy.
+const HISTORY: [Step; 5] = [Step::Deploy, Step::ResolveRolledBack, Step::Deploy, Step::ResolveApplied, Step::Deploy];
+
+fn play_with_prisma(t: &Target, dir: &MigrationsDir) {
+    for step in &HISTORY {
+        let out = match step {
+            Step::Deploy => t.prisma(dir, &["migrate", "deploy"]),
+            Step::ResolveRolledBack => t.prisma(dir, &["migrate", "resolve", "--rolled-back", BAD]),
+            Step::ResolveApplied => t.prisma(dir, &["migrate", "resolve", "--applied", BAD]),
+        };
+        assert!(out.code.is_some(), "{}", out.all());
+    }
+}
+
+async fn play_with_ours(t: &Target, dir: &MigrationsDir) {
+    let migrations = dir.load();
+    let db = t.ours().await;
+    let m = Migrator::new(&migrations);
+    for step in &HISTORY {
+        let _ = match step {
+            Step::Deploy => m.deploy(&db).await.map(drop),
+            Step::ResolveRolledBack => m.resolve_rolled_back(&db, BAD).await,
+            Step::ResolveApplied => m.resolve_applied(&db, BAD).await,
+        };
+    }
+    db.close().await;
+}
+
+async fn both_tools_write_the_same_rows(theirs: Target, ours: Target) {
+    let dir = with_failure(theirs.provider());
+    play_with_prisma(&theirs, &dir);
+    play_with_ours(&ours, &dir).await;
+    let (prisma_rows, our_rows) = (theirs.rows().await, ours.rows().await);
+    assert_eq!(our_rows, prisma_rows, "rows written by ours (left) and by Prisma (right)");
+    // The history really has every kind of row: applied, failed then rolled back (twice), resolved applied.
+    let bad: Vec<&Shape> = our_rows.iter().filter(|r| r.name == BAD).collect();
+    assert_eq!(bad.len(), 3, "{our_rows:?}");
+    assert!(bad[2].finished && bad[2].started_is_finished && bad[2].logs == Some("") && bad[2].steps == 0);
+    assert_eq!(ours.table_definition().await, theirs.table_definition().await, "the table ours creates");
+    if let Target::Lite(_) = ours {
+        let integer = our_rows.iter().filter(|r| r.types.starts_with("integer,")).count();
+        assert_eq!(integer, our_rows.len(), "started_at is INTEGER epoch milliseconds: {our_rows:?}");
+    }
+    // Each tool then reads the other's history as its own.
+    let migrations = dir.load();
+    for t in [&theirs, &ours] {
+        assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+        let db = t.ours().await;
+        Migrator::new(&migrations).verify(&db).await.unwrap();
+        db.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn both_tools_write_the_same_rows_postgres() {
+    both_tools_write_the_same_rows(Target::pg().await, Target::pg().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn both_tools_write_the_same_rows_sqlite() {
+    both_tools_write_the_same_rows(Target::lite(), Target::lite()).await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The lock (PostgreSQL: both take pg_advisory_lock 72707369). Had the second tool not waited, it would have
+// seen the first one's unfinished row as a failed migration (P3009).
+
+const SLOW: &str = "20250102120000_wait_three_seconds";
+
+fn slow_folder() -> MigrationsDir {
+    MigrationsDir::new()
+        .provider("postgresql")
+        .add(INIT, "CREATE TABLE \"users\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n")
+        .add(SLOW, "SELECT pg_sleep(3);\n")
+}
+
+/// Waits until `SLOW` has a row, i.e. someone holds the lock and is running it.
+async fn wait_for_slow_row(db: &TestDatabase) {
+    let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let n: Option<i64> = sqlx::query_scalar("SELECT count(*) FROM _prisma_migrations WHERE migration_name = $1")
+            .bind(SLOW)
+            .fetch_one(&pool)
+            .await
+            .ok();
+        if n == Some(1) {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_mins(1), "the slow migration never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prisma_waits_for_our_lock_then_finds_nothing_to_apply() {
+    let t = Target::pg().await;
+    let Target::Pg(db) = &t else { unreachable!() };
+    let dir = slow_folder();
+    let migrations = dir.load();
+    let ours = t.ours().await;
+    let deploying = {
+        let (ours, migrations) = (ours.clone(), migrations.clone());
+        tokio::spawn(async move {
+            let report = Migrator::new(&migrations).deploy(&ours).await;
+            (report, Instant::now())
+        })
+    };
+    wait_for_slow_row(db).await;
+    let url = t.url();
+    let path = dir.path();
+    let prisma = tokio::task::spawn_blocking(move || {
+        let out = oracle().run(&url, &path, &["migrate", "deploy"]);
+        (out, Instant::now())
+    });
+    let (report, ours_done) = deploying.await.unwrap();
+    let (out, prisma_done) = prisma.await.unwrap();
+    assert_eq!(names(&report.unwrap()), [INIT, SLOW]);
+    assert_prisma(&out, 0, &[NOTHING_PENDING]);
+    assert!(prisma_done > ours_done, "Prisma finished after ours");
+    ours.close().await;
+    assert_eq!(t.rows().await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_waits_for_prismas_lock_then_finds_nothing_to_apply() {
+    let t = Target::pg().await;
+    let Target::Pg(db) = &t else { unreachable!() };
+    let dir = slow_folder();
+    let (url, path) = (t.url(), dir.path());
+    let prisma = tokio::task::spawn_blocking(move || oracle().run(&url, &path, &["migrate", "deploy"]));
+    wait_for_slow_row(db).await;
+    let migrations = dir.load();
+    let ours = t.ours().await;
+    let report = Migrator::new(&migrations).deploy(&ours).await.unwrap();
+    assert!(report.applied.is_empty(), "ours found nothing to apply: {report:?}");
+    assert!(report.lock_wait >= Duration::from_millis(500), "ours waited for Prisma's lock: {report:?}");
+    Migrator::new(&migrations).verify(&ours).await.unwrap();
+    ours.close().await;
+    assert_prisma(&prisma.await.unwrap(), 0, &[ALL_APPLIED, SLOW]);
+    let rows = t.rows().await;
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.finished && r.steps == 1), "{rows:?}");
+}
