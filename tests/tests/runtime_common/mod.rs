@@ -1,0 +1,332 @@
+//! Shared by the `runtime_*` tests: one fresh database of each kind, raw access to `_prisma_migrations` and
+//! the schema (independent of the library under test), and migration folders.
+//! sqlx sessions use `time_zone = '+00:00'`, so MySQL's `UNIX_TIMESTAMP(DATETIME)` reads the stored UTC as is.
+
+#![allow(dead_code, reason = "each test binary uses a part")]
+
+pub mod scenarios;
+
+use prisma_migrations::{Database, Migrations};
+use prisma_migrations_tests::{MigrationsDir, TestDatabase, TestSqlite};
+use sqlx::Row as _;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Postgres,
+    MySql,
+    Sqlite,
+}
+
+/// A fresh database (dropped with this value) and its URL.
+#[derive(Debug)]
+pub struct Env {
+    pub kind: Kind,
+    pub url: String,
+    _pg_or_my: Option<TestDatabase>,
+    _lite: Option<TestSqlite>,
+}
+
+impl Env {
+    pub async fn new(kind: Kind) -> Self {
+        match kind {
+            Kind::Postgres => {
+                let db = prisma_migrations_tests::postgres().await;
+                Self { kind, url: db.url().to_owned(), _pg_or_my: Some(db), _lite: None }
+            }
+            Kind::MySql => {
+                let db = prisma_migrations_tests::mysql().await;
+                Self { kind, url: db.url().to_owned(), _pg_or_my: Some(db), _lite: None }
+            }
+            Kind::Sqlite => {
+                let db = prisma_migrations_tests::sqlite();
+                let url = db.url();
+                Self { kind, url, _pg_or_my: None, _lite: Some(db) }
+            }
+        }
+    }
+
+    /// A `Database` for the library (creating the SQLite file as deploy's caller would).
+    pub async fn connect(&self) -> Database {
+        let opts = prisma_migrations::ConnectOptions::new().create_if_missing(true);
+        Database::connect_with(&self.url, &opts).await.unwrap_or_else(|e| panic!("connect: {e}"))
+    }
+
+    /// Runs SQL outside the library.
+    pub async fn exec(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self.kind {
+            Kind::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Kind::MySql => {
+                let pool = sqlx::MySqlPool::connect(&self.url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Kind::Sqlite => {
+                let opts = sqlite_opts(&self.url).create_if_missing(true);
+                let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
+    /// Whether a table exists (in the `public` schema on PostgreSQL unless `schema` is given).
+    pub async fn has_table(&self, name: &str) -> bool {
+        self.has_table_in(None, name).await
+    }
+
+    pub async fn has_table_in(&self, schema: Option<&str>, name: &str) -> bool {
+        match self.kind {
+            Kind::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+                )
+                .bind(schema.unwrap_or("public"))
+                .bind(name)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                n > 0
+            }
+            Kind::MySql => {
+                let pool = sqlx::MySqlPool::connect(&self.url).await.unwrap();
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+                )
+                .bind(name)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                n > 0
+            }
+            Kind::Sqlite => {
+                let pool = sqlx::SqlitePool::connect_with(sqlite_opts(&self.url)).await.unwrap();
+                let n: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?")
+                    .bind(name)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                n > 0
+            }
+        }
+    }
+
+    /// Every row of `_prisma_migrations` (in `schema` on PostgreSQL when given), by `started_at`.
+    pub async fn rows(&self) -> Vec<RawRow> {
+        self.rows_in(None).await
+    }
+
+    pub async fn rows_in(&self, schema: Option<&str>) -> Vec<RawRow> {
+        match self.kind {
+            Kind::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+                let sql = format!(
+                    "SELECT id, checksum, migration_name, logs, applied_steps_count::int8 AS steps, \
+                     (extract(epoch from started_at) * 1000)::int8 AS started, \
+                     (extract(epoch from finished_at) * 1000)::int8 AS finished, \
+                     (extract(epoch from rolled_back_at) * 1000)::int8 AS rolled_back \
+                     FROM \"{}\"._prisma_migrations ORDER BY started_at, finished_at NULLS LAST",
+                    schema.unwrap_or("public")
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&pool).await.unwrap();
+                pool.close().await;
+                rows.iter().map(RawRow::from_pg).collect()
+            }
+            Kind::MySql => {
+                let pool = sqlx::MySqlPool::connect(&self.url).await.unwrap();
+                let rows = sqlx::query(
+                    "SELECT id, checksum, migration_name, logs, CAST(applied_steps_count AS SIGNED) AS steps, \
+                     CAST(ROUND(UNIX_TIMESTAMP(started_at) * 1000) AS SIGNED) AS started, \
+                     CAST(ROUND(UNIX_TIMESTAMP(finished_at) * 1000) AS SIGNED) AS finished, \
+                     CAST(ROUND(UNIX_TIMESTAMP(rolled_back_at) * 1000) AS SIGNED) AS rolled_back \
+                     FROM _prisma_migrations ORDER BY started_at, finished_at IS NULL, finished_at",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                rows.iter().map(RawRow::from_my).collect()
+            }
+            Kind::Sqlite => {
+                let pool = sqlx::SqlitePool::connect_with(sqlite_opts(&self.url)).await.unwrap();
+                let rows = sqlx::query(
+                    "SELECT id, checksum, migration_name, logs, applied_steps_count AS steps, \
+                     started_at AS started, finished_at AS finished, rolled_back_at AS rolled_back, \
+                     typeof(started_at) AS t1, typeof(finished_at) AS t2, typeof(rolled_back_at) AS t3 \
+                     FROM _prisma_migrations ORDER BY started_at, finished_at IS NULL, finished_at",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                rows.iter()
+                    .map(|r| {
+                        for t in ["t1", "t2", "t3"] {
+                            let ty: String = r.get(t);
+                            assert!(ty == "integer" || ty == "null", "SQLite timestamps are INTEGER ms, got {ty}");
+                        }
+                        RawRow::from_lite(r)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// `(column, type, nullable, default)` of `_prisma_migrations`, in column order, types lowercased.
+    pub async fn columns(&self) -> Vec<(String, String, bool, Option<String>)> {
+        match self.kind {
+            Kind::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+                let rows = sqlx::query(
+                    "SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS ty, NOT a.attnotnull AS nullable, \
+                     pg_get_expr(d.adbin, d.adrelid) AS def \
+                     FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                     WHERE a.attrelid = '_prisma_migrations'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                rows.iter().map(|r| (r.get("name"), r.get("ty"), r.get("nullable"), r.get("def"))).collect()
+            }
+            Kind::MySql => {
+                let pool = sqlx::MySqlPool::connect(&self.url).await.unwrap();
+                let rows = sqlx::query(
+                    "SELECT CAST(column_name AS CHAR) AS name, CAST(column_type AS CHAR) AS ty, is_nullable = 'YES' AS nullable, \
+                     CAST(column_default AS CHAR) AS def FROM information_schema.columns \
+                     WHERE table_schema = DATABASE() AND table_name = '_prisma_migrations' ORDER BY ordinal_position",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                rows.iter()
+                    .map(|r| {
+                        let nullable: i64 = r.get("nullable");
+                        (r.get("name"), r.get::<String, _>("ty").to_lowercase(), nullable == 1, r.get("def"))
+                    })
+                    .collect()
+            }
+            Kind::Sqlite => {
+                let pool = sqlx::SqlitePool::connect_with(sqlite_opts(&self.url)).await.unwrap();
+                let rows = sqlx::query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('_prisma_migrations') ORDER BY cid")
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                rows.iter()
+                    .map(|r| {
+                        let notnull: i64 = r.get("notnull");
+                        (r.get("name"), r.get::<String, _>("type").to_lowercase(), notnull == 0, r.get("dflt_value"))
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// The SQLite options for a `file:/abs` URL.
+pub fn sqlite_opts(url: &str) -> sqlx::sqlite::SqliteConnectOptions {
+    sqlx::sqlite::SqliteConnectOptions::new().filename(url.trim_start_matches("file:"))
+}
+
+/// A row as stored, timestamps as epoch milliseconds.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub id: String,
+    pub checksum: String,
+    pub name: String,
+    pub logs: Option<String>,
+    pub steps: i64,
+    pub started: i64,
+    pub finished: Option<i64>,
+    pub rolled_back: Option<i64>,
+}
+
+impl RawRow {
+    fn from_pg(r: &sqlx::postgres::PgRow) -> Self {
+        Self::build(
+            r.get("id"),
+            r.get("checksum"),
+            r.get("migration_name"),
+            r.get("logs"),
+            r.get("steps"),
+            [r.get("started"), r.get("finished"), r.get("rolled_back")],
+        )
+    }
+
+    fn from_my(r: &sqlx::mysql::MySqlRow) -> Self {
+        Self::build(
+            r.get("id"),
+            r.get("checksum"),
+            r.get("migration_name"),
+            r.get("logs"),
+            r.get("steps"),
+            [r.get("started"), r.get("finished"), r.get("rolled_back")],
+        )
+    }
+
+    fn from_lite(r: &sqlx::sqlite::SqliteRow) -> Self {
+        Self::build(
+            r.get("id"),
+            r.get("checksum"),
+            r.get("migration_name"),
+            r.get("logs"),
+            r.get("steps"),
+            [r.get("started"), r.get("finished"), r.get("rolled_back")],
+        )
+    }
+
+    fn build(
+        id: String,
+        checksum: String,
+        name: String,
+        logs: Option<String>,
+        steps: i64,
+        t: [Option<i64>; 3],
+    ) -> Self {
+        Self { id, checksum, name, logs, steps, started: t[0].expect("started_at"), finished: t[1], rolled_back: t[2] }
+    }
+
+    pub fn rows_named<'a>(rows: &'a [Self], name: &str) -> Vec<&'a Self> {
+        rows.iter().filter(|r| r.name == name).collect()
+    }
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()).unwrap()
+}
+
+/// A UUID v4, lowercase, hyphenated.
+pub fn assert_uuid_v4(id: &str) {
+    let parsed = uuid::Uuid::parse_str(id).unwrap_or_else(|e| panic!("id `{id}` is not a UUID: {e}"));
+    assert_eq!(parsed.get_version_num(), 4, "id `{id}` is not v4");
+    assert_eq!(id, parsed.hyphenated().to_string(), "id `{id}` is not lowercase hyphenated");
+}
+
+/// The SQL dialect bits the scenarios need.
+pub fn int_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Postgres | Kind::Sqlite => "INTEGER",
+        Kind::MySql => "INT",
+    }
+}
+
+pub fn load(dir: &MigrationsDir) -> Migrations {
+    dir.load()
+}
+
+/// sha256 hex of a script, as Prisma records it.
+pub fn checksum(sql: &str) -> String {
+    prisma_migrations_build::checksum::checksum(sql)
+}
