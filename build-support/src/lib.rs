@@ -150,6 +150,27 @@ pub fn load(dir: &Path, options: &Options) -> Result<Folder, Vec<Problem>> {
     }
 }
 
+/// Like [`load`], but without reading `checksums.lock` or applying its rules: for the command that rewrites
+/// `checksums.lock` (`prisma-migrations lock`), which must work when the lock file is stale or broken.
+///
+/// # Errors
+/// Every other problem, as [`load`].
+pub fn load_ignoring_lock(dir: &Path, options: &Options) -> Result<Folder, Vec<Problem>> {
+    let (folder, mut problems) = scan::scan(dir);
+    problems.retain(|p| p.kind != ProblemKind::BadChecksumsLock);
+    let folder = folder.map(|mut f| {
+        f.checksums_lock = None;
+        f
+    });
+    if let Some(folder) = &folder {
+        problems.extend(rules::check(folder, options));
+    }
+    match folder {
+        Some(folder) if problems.is_empty() => Ok(folder),
+        _ => Err(problems),
+    }
+}
+
 /// For `build.rs`: makes cargo rebuild the crate when anything under `dir` changes, so a migration that is
 /// added (not only edited) is embedded by the next build. `dir` is relative to the package root.
 pub fn track(dir: impl AsRef<Path>) {

@@ -19,6 +19,8 @@
 )]
 
 mod backend;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod database;
 mod error;
 mod lock;

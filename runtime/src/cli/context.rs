@@ -1,0 +1,161 @@
+//! What every command needs: the printer, the migrations (embedded or read from the folder), the database URL
+//! (flag, environment, `.env`), and a connection.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use crate::cli::args::Global;
+use crate::cli::dotenv::Env;
+use crate::cli::failure::Failure;
+use crate::cli::output::Printer;
+use crate::{ConnectOptions, Database, Migrations, redact_url};
+
+/// The folder Prisma uses when nothing else is said.
+pub(crate) const DEFAULT_DIR: &str = "prisma/migrations";
+
+/// The environment variable Prisma's default `schema.prisma` reads the URL from.
+pub(crate) const URL_VAR: &str = "DATABASE_URL";
+
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    pub p: Printer,
+    pub global: Global,
+    pub env: Env,
+    /// The application's own migrations (`cli::run`), or `None` for the folder.
+    pub embedded: Option<&'a Migrations>,
+    /// How the user runs us, for the commands printed in remedies.
+    pub program: String,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(global: Global, embedded: Option<&'a Migrations>, program: String) -> Result<Self, Failure> {
+        let p = Printer::new(global.json);
+        let mut ctx = Self { p, global, env: Env::default(), embedded, program };
+        let mut files = vec![PathBuf::from(".env")];
+        files.push(ctx.base_dir().join(".env"));
+        ctx.env = Env::load(&files).map_err(Failure::msg)?;
+        Ok(ctx)
+    }
+
+    /// `--migrations`, else `prisma/migrations`.
+    pub fn migrations_dir(&self) -> PathBuf {
+        self.global.migrations.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DIR))
+    }
+
+    /// Where relative `file:` URLs start: the parent of the migrations folder, as Prisma resolves them against
+    /// the directory of schema.prisma.
+    pub fn base_dir(&self) -> PathBuf {
+        match self.migrations_dir().parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// The migrations folder as the user named it, for messages.
+    pub fn dir_shown(&self) -> String {
+        self.migrations_dir().display().to_string()
+    }
+
+    /// The embedded migrations, or the folder read and checked with build-support (the macro's rules).
+    pub fn migrations(&self) -> Result<Cow<'a, Migrations>, Failure> {
+        if let Some(m) = self.embedded {
+            return Ok(Cow::Borrowed(m));
+        }
+        Migrations::load(self.migrations_dir(), &crate::build::Options::default())
+            .map(Cow::Owned)
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// The database URL: `--database-url`, else `DATABASE_URL` from the environment, else from `.env`.
+    pub fn database_url(&self) -> Result<String, Failure> {
+        if let Some(url) = &self.global.database_url {
+            return Ok(url.clone());
+        }
+        match self.env.get(URL_VAR) {
+            Some((url, _)) if !url.trim().is_empty() => Ok(url),
+            _ => Err(Failure::msg(format!(
+                "no database URL: pass --database-url, or set {URL_VAR} in the environment or in a .env file"
+            ))
+            .hint(format!("e.g. {URL_VAR}=\"postgresql://user:password@localhost:5432/mydb?schema=public\""))),
+        }
+    }
+
+    /// Prints Prisma's preamble: which `.env` files were read and which database this is.
+    pub fn preamble(&self, url: &str) {
+        let paths: Vec<String> = self.env.paths().map(|p| p.display().to_string()).collect();
+        if !paths.is_empty() {
+            self.p.line(&format!("Environment variables loaded from {}", paths.join(", ")));
+        }
+        self.p.line(&format!("Datasource: {}", describe(url, &self.base_dir())));
+    }
+
+    /// Connects; with `create`, first creates the database when missing and says so (as `migrate deploy`).
+    /// Returns whether it was created.
+    pub async fn connect(&self, url: &str, create: bool) -> Result<(Database, bool), Failure> {
+        let opts = ConnectOptions::new().base_dir(self.base_dir());
+        let mut created = false;
+        if create {
+            created = Database::create_if_missing(url, &opts).await.map_err(|e| self.fail(&e))?;
+            if created {
+                let what = describe(url, &self.base_dir());
+                self.p.line(&self.p.out.green(&format!("Created the database: {what}")));
+            }
+        }
+        let db = Database::connect_with(url, &opts).await.map_err(|e| self.fail(&e))?;
+        Ok((db, created))
+    }
+
+    /// A library error as a failure with its remedy.
+    pub fn fail(&self, e: &crate::Error) -> Failure {
+        Failure::from_error(e, &self.program)
+    }
+}
+
+/// Prisma's datasource line, from the URL, with no credentials: `PostgreSQL database "app", schema "public" at
+/// "db:5432"`, `SQLite database "dev.db" at "prisma/dev.db"`.
+pub(crate) fn describe(url: &str, base_dir: &Path) -> String {
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+    match scheme.as_str() {
+        "file" | "sqlite" => {
+            let rest = url.split_once(':').map_or("", |(_, r)| r);
+            let rest = rest.split_once('?').map_or(rest, |(p, _)| p).trim_start_matches("//");
+            let path = Path::new(rest);
+            let full = if path.is_absolute() { path.to_owned() } else { base_dir.join(path) };
+            // `prisma/./dev.db` reads better as `prisma/dev.db`.
+            let full: std::path::PathBuf =
+                full.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+            let name = full.file_name().map_or_else(|| rest.to_owned(), |n| n.to_string_lossy().into_owned());
+            format!("SQLite database \"{name}\" at \"{}\"", full.display())
+        }
+        "postgresql" | "postgres" | "mysql" | "mariadb" => match url::Url::parse(url) {
+            Ok(u) => {
+                let host = u.host_str().unwrap_or("localhost");
+                let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+                let db = u.path().trim_start_matches('/');
+                if scheme.starts_with("postgres") {
+                    let schema_name =
+                        u.query_pairs().find(|(k, _)| k == "schema").map_or_else(|| "public".into(), |(_, v)| v);
+                    format!("PostgreSQL database \"{db}\", schema \"{schema_name}\" at \"{host}{port}\"")
+                } else {
+                    format!("MySQL database \"{db}\" at \"{host}{port}\"")
+                }
+            }
+            Err(_) => redact_url(url),
+        },
+        _ => redact_url(url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_without_credentials() {
+        let d = describe("postgresql://u:s3cr3t@db:5432/app?schema=s1", Path::new("prisma"));
+        assert_eq!(d, "PostgreSQL database \"app\", schema \"s1\" at \"db:5432\"");
+        assert_eq!(describe("mysql://root:pw@h/x", Path::new(".")), "MySQL database \"x\" at \"h\"");
+        assert_eq!(describe("file:./dev.db", Path::new("prisma")), "SQLite database \"dev.db\" at \"prisma/dev.db\"");
+        assert!(!describe("postgresql://u:s3cr3t@[bad/x", Path::new(".")).contains("s3cr3t"));
+    }
+}
