@@ -215,13 +215,13 @@ async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
     match target {
         #[cfg(feature = "postgres")]
         Target::Postgres { options, schema, database, pool } => {
-            let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &database, &e))?;
-            Ok(Pool::Postgres { pool: p, schema })
+            probe(url, &database, &options, pool).await?;
+            Ok(Pool::Postgres { pool: pool_options(pool).connect_lazy_with(options), schema })
         }
         #[cfg(feature = "mysql")]
         Target::MySql { options, database, pool, .. } => {
-            let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &database, &e))?;
-            Ok(Pool::MySql(p))
+            probe(url, &database, &options, pool).await?;
+            Ok(Pool::MySql(pool_options(pool).connect_lazy_with(options)))
         }
         #[cfg(feature = "sqlite")]
         Target::Sqlite { options, path, pool } => {
@@ -237,6 +237,27 @@ async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
         #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
         Target::Never(n) => match n {},
     }
+}
+
+/// One direct connection, within Prisma's `connect_timeout`, so a bad URL fails at once with the real cause
+/// (the pool would retry a refused connection until its acquire timeout); the pool then connects lazily.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn probe<O>(url: &str, database: &str, options: &O, pool: PoolSettings) -> Result<(), Error>
+where
+    O: sqlx::ConnectOptions,
+    O::Connection: Sized,
+{
+    let connecting = options.connect();
+    let conn = match pool.connect_timeout {
+        Some(t) => tokio::time::timeout(t, connecting).await.map_err(|_| Error::CannotReach {
+            url: url::redact_url(url),
+            message: format!("no connection within {t:?} (`connect_timeout`)"),
+        })?,
+        None => connecting.await,
+    }
+    .map_err(|e| connect_error(url, database, &e))?;
+    let _ = sqlx::Connection::close(conn).await;
+    Ok(())
 }
 
 /// Turns a connection error into P1000/P1001/P1003, password scrubbed.

@@ -68,11 +68,24 @@ fn percent_decode(s: &str) -> String {
         .map_or_else(|| s.to_owned(), |(_, v)| v.into_owned())
 }
 
-/// Pool settings from Prisma's `connection_limit` and `pool_timeout`.
-#[derive(Debug, Clone, Copy, Default)]
+/// Pool settings from Prisma's `connection_limit`, `pool_timeout` and `connect_timeout`.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct PoolSettings {
     pub max_connections: Option<u32>,
+    /// Prisma's `pool_timeout` (default 10 s).
     pub acquire_timeout: Option<Duration>,
+    /// Prisma's `connect_timeout` (default 5 s; 0 = none): how long the first connection may take.
+    pub connect_timeout: Option<Duration>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: None,
+            acquire_timeout: Some(Duration::from_secs(10)),
+            connect_timeout: Some(Duration::from_secs(5)),
+        }
+    }
 }
 
 /// A parsed URL, ready for the driver.
@@ -158,6 +171,10 @@ fn pool_settings(url: &str, params: &[(String, String)]) -> Result<PoolSettings,
                 // Prisma: 0 means no timeout.
                 pool.acquire_timeout =
                     Some(if secs == 0 { Duration::from_secs(u64::from(u32::MAX)) } else { Duration::from_secs(secs) });
+            }
+            "connect_timeout" => {
+                let secs: u64 = v.parse().map_err(|_| invalid(url, format!("`connect_timeout={v}` is not seconds")))?;
+                pool.connect_timeout = (secs > 0).then(|| Duration::from_secs(secs));
             }
             _ => {}
         }

@@ -47,3 +47,168 @@ async fn two_deployers_in_process() {
 async fn provider_mismatch_is_p3019() {
     scenarios::provider_mismatch(KIND).await;
 }
+
+use std::time::{Duration, Instant};
+
+use prisma_migrations::{ConnectOptions, Database, Error, Migrator};
+use prisma_migrations_tests::{MigrationsDir, postgres, postgres_server_url, random_name};
+use runtime_common::Env;
+use runtime_common::scenarios::{M1, M2, S1, S2};
+
+const CIC: &str = "20250102000000_index_users_email";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_index_concurrently_alone_in_its_file() {
+    let env = Env::new(KIND).await;
+    let dir = MigrationsDir::new().add(M1, S1).add(CIC, "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n");
+    let db = env.connect().await;
+    Migrator::new(&dir.load()).deploy(&db).await.unwrap();
+    let pool = sqlx::PgPool::connect(&env.url).await.unwrap();
+    let valid: bool = sqlx::query_scalar(
+        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'users_email_idx'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(valid);
+    pool.close().await;
+}
+
+/// A deployer waiting for the lock must not hold a snapshot: the holder's `CREATE INDEX CONCURRENTLY` waits for
+/// every open snapshot, so a waiter blocked inside `pg_advisory_lock` would deadlock it until the lock timeout.
+#[tokio::test(flavor = "multi_thread")]
+async fn create_index_concurrently_completes_while_another_deployer_waits() {
+    let env = Env::new(KIND).await;
+    let dir = MigrationsDir::new()
+        .add(M1, &format!("{S1}INSERT INTO users (id, email) SELECT g, 'u' || g FROM generate_series(1, 1000) g;\nSELECT pg_sleep(1);\n"))
+        .add(CIC, "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n");
+    let m = std::sync::Arc::new(dir.load());
+    let (db_a, db_b) = (env.connect().await, env.connect().await);
+    let started = Instant::now();
+    let (ma, mb) = (m.clone(), m.clone());
+    let a = tokio::spawn(async move { Migrator::new(&ma).lock_timeout(Duration::from_mins(1)).deploy(&db_a).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let b = tokio::spawn(async move { Migrator::new(&mb).lock_timeout(Duration::from_mins(1)).deploy(&db_b).await });
+    let (ra, rb) = tokio::time::timeout(Duration::from_secs(30), async { (a.await.unwrap(), b.await.unwrap()) })
+        .await
+        .expect("CREATE INDEX CONCURRENTLY was blocked by the waiting deployer");
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.applied.len(), 2, "the first deployer applied both");
+    assert!(rb.applied.is_empty(), "the second found nothing pending");
+    assert!(rb.lock_wait > Duration::from_millis(500), "the second waited for the lock: {:?}", rb.lock_wait);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(env.rows().await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_parameter_puts_everything_in_that_schema() {
+    let db = postgres().await;
+    let dir = MigrationsDir::new().add(M1, S1).add(M2, S2);
+    let m = dir.load();
+    for schema in ["tenant_a", "Tenant B"] {
+        let url = format!("{}?schema={}", db.url(), schema.replace(' ', "%20"));
+        let pm = Database::connect(&url).await.unwrap();
+        Migrator::new(&m).deploy(&pm).await.unwrap();
+        Migrator::new(&m).verify(&pm).await.unwrap();
+        pm.close().await;
+    }
+    let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+    let tables: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_schema::text, table_name::text FROM information_schema.tables \
+         WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let want: Vec<(String, String)> = ["Tenant B", "tenant_a"]
+        .iter()
+        .flat_map(|s| ["_prisma_migrations", "posts", "users"].map(|t| ((*s).to_owned(), t.to_owned())))
+        .collect();
+    assert_eq!(tables, want, "nothing in public");
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_held_elsewhere_times_out_with_p1002() {
+    let env = Env::new(KIND).await;
+    let dir = MigrationsDir::new().add(M1, S1);
+    let db = env.connect().await;
+    let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(&env.url).await.unwrap();
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(72707369)").fetch_one(&mut holder).await.unwrap();
+    assert!(got);
+    let m = dir.load();
+    let t = Instant::now();
+    let err = Migrator::new(&m).lock_timeout(Duration::from_millis(700)).deploy(&db).await.unwrap_err();
+    assert_eq!(err.code(), Some("P1002"), "{err}");
+    assert!(t.elapsed() >= Duration::from_millis(700) && t.elapsed() < Duration::from_secs(5));
+    assert!(err.to_string().contains("72707369"), "{err}");
+    assert!(!env.has_table("_prisma_migrations").await);
+    // status and verify take no lock.
+    assert!(!Migrator::new(&m).status(&db).await.unwrap().table_exists);
+    // Without the lock (PgBouncer setups), deploy goes ahead.
+    Migrator::new(&m).advisory_lock(false).deploy(&db).await.unwrap();
+    sqlx::Connection::close(holder).await.unwrap();
+    // The lock was released: a locking deploy now succeeds at once.
+    let r = Migrator::new(&m).lock_timeout(Duration::from_secs(5)).deploy(&db).await.unwrap();
+    assert!(r.lock_wait < Duration::from_secs(1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn script_failing_inside_its_own_transaction() {
+    let env = Env::new(KIND).await;
+    let bad = "BEGIN;\nCREATE TABLE inside (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\nCOMMIT;\n";
+    let dir = MigrationsDir::new().add(M1, bad);
+    let db = env.connect().await;
+    let err = Migrator::new(&dir.load()).deploy(&db).await.unwrap_err();
+    let Error::MigrationFailed { database_error_code, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(database_error_code, "42P01");
+    assert!(!env.has_table("inside").await);
+    let rows = env.rows().await;
+    assert!(rows[0].logs.as_deref().unwrap_or_default().contains("no_such_table"), "{rows:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_if_missing_creates_database_and_schema() {
+    let name = random_name("pm");
+    let mut url = url::Url::parse(postgres_server_url()).unwrap();
+    url.set_path(&format!("/{name}"));
+    let with_schema = format!("{url}?schema=app");
+    let missing = Database::connect(&with_schema).await.unwrap_err();
+    assert_eq!(missing.code(), Some("P1003"), "{missing}");
+    assert!(Database::create_if_missing(&with_schema, &ConnectOptions::new()).await.unwrap());
+    assert!(!Database::create_if_missing(&with_schema, &ConnectOptions::new()).await.unwrap());
+    let db = Database::connect(&with_schema).await.unwrap();
+    let dir = MigrationsDir::new().add(M1, S1);
+    Migrator::new(&dir.load()).deploy(&db).await.unwrap();
+    db.close().await;
+    let admin = sqlx::PgPool::connect(postgres_server_url()).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)"))).execute(&admin).await.unwrap();
+    admin.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_never_show_the_password() {
+    let server = url::Url::parse(postgres_server_url()).unwrap();
+    let port = server.port().unwrap_or(5432);
+    let urls = [
+        format!("postgresql://postgres:s3cr3t-pw@127.0.0.1:{port}/pm_no_such_database"),
+        "postgresql://postgres:s3cr3t-pw@no-such-host.invalid:5432/x".to_owned(),
+        "postgresql://postgres:s3cr3t-pw@127.0.0.1:1/x".to_owned(),
+        "postgresql://postgres:s3cr3t-pw@127.0.0.1:99999/x".to_owned(),
+        "postgresql://postgres:s3cr3t-pw@127.0.0.1/x?sslmode=require".to_owned(),
+        "postgresql://postgres:s3cr3t-pw@127.0.0.1/x?connection_limit=many".to_owned(),
+    ];
+    let mut codes = Vec::new();
+    for url in &urls {
+        let err = Database::connect(url).await.unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("s3cr3t"), "password shown: {shown}");
+        codes.push(err.code());
+    }
+    assert_eq!(codes, [Some("P1003"), Some("P1001"), Some("P1001"), Some("P1013"), None, Some("P1013")]);
+    let db = Database::connect(&format!("postgresql://postgres:s3cr3t-pw@127.0.0.1:{port}/postgres")).await;
+    if let Ok(db) = db {
+        let shown = format!("{db:?}");
+        assert!(!shown.contains("s3cr3t") && shown.contains("***"), "{shown}");
+    }
+}
