@@ -47,3 +47,117 @@ async fn two_deployers_in_process() {
 async fn provider_mismatch_is_p3019() {
     scenarios::provider_mismatch(KIND).await;
 }
+
+use std::time::{Duration, Instant};
+
+use prisma_migrations::{ConnectOptions, Database, Migrator};
+use prisma_migrations_tests::{MigrationsDir, mysql_server_url, random_name};
+use runtime_common::Env;
+use runtime_common::scenarios::{M1, M2, S1};
+
+async fn scalar_string(url: &str, sql: &'static str) -> String {
+    let pool = sqlx::MySqlPool::connect(url).await.unwrap();
+    let v: String = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+    pool.close().await;
+    v
+}
+
+/// The table is `utf8mb4`/`utf8mb4_unicode_ci` whatever the database default, as Prisma creates it.
+#[tokio::test(flavor = "multi_thread")]
+async fn table_charset_is_explicit() {
+    let env = Env::new(KIND).await;
+    env.exec("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci").await;
+    let db = env.connect().await;
+    Migrator::new(&MigrationsDir::new().add(M1, S1).load()).deploy(&db).await.unwrap();
+    let collation = scalar_string(
+        &env.url,
+        "SELECT CAST(table_collation AS CHAR) FROM information_schema.tables \
+         WHERE table_schema = DATABASE() AND table_name = '_prisma_migrations'",
+    )
+    .await;
+    assert_eq!(collation, "utf8mb4_unicode_ci");
+}
+
+/// sqlx turns on `PIPES_AS_CONCAT`; Prisma's engine does not, so `||` must stay OR in migrations.
+#[tokio::test(flavor = "multi_thread")]
+async fn pipes_mean_or_as_under_prisma() {
+    let env = Env::new(KIND).await;
+    let db = env.connect().await;
+    let dir =
+        MigrationsDir::new().add(M1, "CREATE TABLE flags (v VARCHAR(10));\nINSERT INTO flags (v) SELECT 1 || 0;\n");
+    Migrator::new(&dir.load()).deploy(&db).await.unwrap();
+    assert_eq!(scalar_string(&env.url, "SELECT v FROM flags").await, "1", "`1 || 0` is OR, not `10`");
+}
+
+/// `-- This is an empty migration.` (what `prisma migrate dev --create-only` writes) applies.
+#[tokio::test(flavor = "multi_thread")]
+async fn comment_only_migration_applies() {
+    let env = Env::new(KIND).await;
+    let db = env.connect().await;
+    let dir = MigrationsDir::new().add(M1, S1).add(M2, "-- This is an empty migration.\n");
+    let report = Migrator::new(&dir.load()).deploy(&db).await.unwrap();
+    assert_eq!(report.applied.len(), 2);
+    Migrator::new(&dir.load()).verify(&db).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+/// The lock is server-wide (as Prisma's): other tests' deploys may hold it briefly, so the holder waits for it.
+async fn lock_held_elsewhere_times_out_with_p1002() {
+    let env = Env::new(KIND).await;
+    let db = env.connect().await;
+    let m = MigrationsDir::new().add(M1, S1).load();
+    let mut holder = <sqlx::MySqlConnection as sqlx::Connection>::connect(&env.url).await.unwrap();
+    let got: Option<i64> =
+        sqlx::query_scalar("SELECT GET_LOCK('prisma_migrate', 30)").fetch_one(&mut holder).await.unwrap();
+    assert_eq!(got, Some(1));
+    let t = Instant::now();
+    let err = Migrator::new(&m).lock_timeout(Duration::from_millis(700)).deploy(&db).await.unwrap_err();
+    assert_eq!(err.code(), Some("P1002"), "{err}");
+    assert!(err.to_string().contains("prisma_migrate"), "{err}");
+    assert!(t.elapsed() >= Duration::from_millis(700));
+    assert!(!env.has_table("_prisma_migrations").await, "nothing ran without the lock");
+    sqlx::Connection::close(holder).await.unwrap();
+    Migrator::new(&m).lock_timeout(Duration::from_secs(5)).deploy(&db).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_if_missing_uses_utf8mb4_unicode_ci() {
+    let name = random_name("pm");
+    let mut url = url::Url::parse(mysql_server_url()).unwrap();
+    url.set_path(&format!("/{name}"));
+    let url = url.to_string();
+    assert_eq!(Database::connect(&url).await.unwrap_err().code(), Some("P1003"));
+    assert!(Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap());
+    assert!(!Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap());
+    let pool = sqlx::MySqlPool::connect(mysql_server_url()).await.unwrap();
+    let collation: String = sqlx::query_scalar(
+        "SELECT CAST(default_collation_name AS CHAR) FROM information_schema.schemata WHERE schema_name = ?",
+    )
+    .bind(&name)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(collation, "utf8mb4_unicode_ci");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{name}`"))).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_never_show_the_password() {
+    let server = url::Url::parse(mysql_server_url()).unwrap();
+    let port = server.port().unwrap_or(3306);
+    let urls = [
+        format!("mysql://root:s3cr3t-pw@127.0.0.1:{port}/mysql"),
+        format!("mysql://nobody:s3cr3t-pw@127.0.0.1:{port}/mysql"),
+        "mysql://root:s3cr3t-pw@no-such-host.invalid:3306/x".to_owned(),
+        "mysql://root:s3cr3t-pw@127.0.0.1:3306".to_owned(),
+    ];
+    let mut codes = Vec::new();
+    for url in &urls {
+        let err = Database::connect(url).await.unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("s3cr3t"), "password shown: {shown}");
+        codes.push(err.code());
+    }
+    assert_eq!(codes, [Some("P1000"), Some("P1000"), Some("P1001"), Some("P1013")]);
+}
