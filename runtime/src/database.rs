@@ -200,8 +200,9 @@ impl From<sqlx::MySqlPool> for Database {
     }
 }
 
+/// No ping before handing out an idle connection (as Prisma's engine): `verify` stays one round trip.
 fn pool_options<DB: sqlx::Database>(settings: PoolSettings) -> sqlx::pool::PoolOptions<DB> {
-    let mut o = sqlx::pool::PoolOptions::<DB>::new();
+    let mut o = sqlx::pool::PoolOptions::<DB>::new().test_before_acquire(false);
     if let Some(n) = settings.max_connections {
         o = o.max_connections(n);
     }

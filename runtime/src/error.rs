@@ -12,7 +12,7 @@ use crate::database::DatabaseKind;
 ///
 /// Variants carry data (names, codes, the database's own error text), never a password: URLs are stored
 /// redacted (see [`redact_url`](crate::redact_url)).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The migrations folder read at run time breaks a rule.

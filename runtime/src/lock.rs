@@ -14,7 +14,11 @@ pub const DISABLE_LOCK_ENV: &str = "PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK";
 
 /// Whether `PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK` is set to anything but `""` or `"0"`, as Prisma reads it.
 pub fn disabled_by_env() -> bool {
-    std::env::var_os(DISABLE_LOCK_ENV).is_some_and(|v| !v.is_empty() && v != "0")
+    disables(std::env::var_os(DISABLE_LOCK_ENV).as_deref())
+}
+
+fn disables(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Polls the lock (never blocks in the database: see `backend::postgres`) with a backoff from 50 ms to 1 s;
@@ -48,5 +52,20 @@ pub(crate) async fn acquire(conn: &mut Conn, timeout: Duration) -> Result<Durati
         }
         tokio::time::sleep(delay.min(timeout.saturating_sub(waited))).await;
         delay = (delay * 2).min(MAX_DELAY);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    #[test]
+    fn env_values_as_prisma_reads_them() {
+        assert!(!super::disables(None));
+        assert!(!super::disables(Some(OsStr::new(""))));
+        assert!(!super::disables(Some(OsStr::new("0"))));
+        for v in ["1", "true", "yes", "false"] {
+            assert!(super::disables(Some(OsStr::new(v))), "{v}");
+        }
     }
 }

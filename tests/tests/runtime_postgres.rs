@@ -60,7 +60,8 @@ const CIC: &str = "20250102000000_index_users_email";
 #[tokio::test(flavor = "multi_thread")]
 async fn create_index_concurrently_alone_in_its_file() {
     let env = Env::new(KIND).await;
-    let dir = MigrationsDir::new().add(M1, S1).add(CIC, "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n");
+    let dir =
+        MigrationsDir::new().add(M1, S1).add(CIC, "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n");
     let db = env.connect().await;
     Migrator::new(&dir.load()).deploy(&db).await.unwrap();
     let pool = sqlx::PgPool::connect(&env.url).await.unwrap();
@@ -211,4 +212,19 @@ async fn errors_never_show_the_password() {
         let shown = format!("{db:?}");
         assert!(!shown.contains("s3cr3t") && shown.contains("***"), "{shown}");
     }
+}
+
+/// `migration_lock.toml` saying `cockroachdb`: no advisory lock (CockroachDB has none), so a held lock does
+/// not stop the deploy.
+#[tokio::test(flavor = "multi_thread")]
+async fn cockroachdb_provider_takes_no_lock() {
+    let env = Env::new(KIND).await;
+    let db = env.connect().await;
+    let m = MigrationsDir::new().add(M1, S1).provider("cockroachdb").load();
+    let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(&env.url).await.unwrap();
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(72707369)").fetch_one(&mut holder).await.unwrap();
+    assert!(got);
+    let r = Migrator::new(&m).lock_timeout(Duration::from_millis(300)).deploy(&db).await.unwrap();
+    assert_eq!(r.applied.len(), 1);
+    sqlx::Connection::close(holder).await.unwrap();
 }

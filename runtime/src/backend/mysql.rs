@@ -103,8 +103,9 @@ impl Conn {
         self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
     }
 
+    /// A text-protocol query: one round trip.
     pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
-        let rows = sqlx::query(
+        let rows = sqlx::raw_sql(
             "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
              FROM _prisma_migrations",
         )
