@@ -312,8 +312,13 @@ impl Error {
     }
 
     /// Wraps a driver error from bookkeeping SQL.
+    /// A database that vanished after connecting (or a lazily connected pool's) is still P1003.
     pub(crate) fn db(action: &'static str, e: &sqlx::Error) -> Self {
         let (code, message) = db_code_and_message(e);
+        // 3D000 invalid_catalog_name (PostgreSQL), 1049 unknown database (MySQL).
+        if matches!(code.as_deref(), Some("3D000" | "1049")) {
+            return Self::DatabaseMissing { database: message };
+        }
         Self::Database { action, code, message }
     }
 }

@@ -4,6 +4,28 @@
 //! ```ignore
 //! static MIGRATIONS: prisma_migrations::Migrations = prisma_migrations::migrations!("prisma/migrations");
 //! ```
+//!
+//! At run time, connect with the URL Prisma uses and deploy, check or inspect:
+//!
+//! ```no_run
+//! # async fn f(migrations: &prisma_migrations::Migrations) -> Result<(), prisma_migrations::Error> {
+//! use prisma_migrations::{Database, Migrator};
+//!
+//! let db = Database::connect("postgresql://app@localhost:5432/app?schema=public").await?;
+//! let report = Migrator::new(migrations).deploy(&db).await?; // `prisma migrate deploy`
+//! println!("{} applied of {} found in {:?}", report.applied.len(), report.found, report.total);
+//! Migrator::new(migrations).verify(&db).await?; // start-up guard: one SELECT
+//! # Ok(()) }
+//! ```
+//!
+//! - [`Database`] takes `postgresql://…?schema=…`, `mysql://…`, `file:./dev.db` and `sqlite:` URLs (or an sqlx
+//!   pool). On MySQL, sqlx always sets `IGNORE_SPACE` in the session (Prisma's engine does not): a function
+//!   name followed by a space, such as a table called `count (…)`, needs backquotes. `PIPES_AS_CONCAT` and
+//!   `NO_ENGINE_SUBSTITUTION`, which sqlx also adds, are turned off so `||` means OR as under Prisma.
+//! - [`Migrator`] runs Prisma's deploy, status and resolve, plus `verify`, `plan` and `rollback`; it takes the
+//!   same lock as Prisma (PostgreSQL advisory lock 72707369, MySQL `GET_LOCK('prisma_migrate')`, SQLite's
+//!   exclusive locking mode), so this crate and the Prisma CLI never migrate at the same time.
+//! - [`Error::code`] gives Prisma's code (`P3009` …); messages never contain a password.
 
 #![allow(clippy::single_match_else, reason = "`match` on an Option with a multi-line `None` arm reads better")]
 #![cfg_attr(

@@ -48,12 +48,17 @@ async fn provider_mismatch_is_p3019() {
     scenarios::provider_mismatch(KIND).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn comment_only_migration_applies() {
+    scenarios::comment_only_migration(KIND).await;
+}
+
 use std::time::{Duration, Instant};
 
 use prisma_migrations::{ConnectOptions, Database, Migrator};
 use prisma_migrations_tests::{MigrationsDir, mysql_server_url, random_name};
 use runtime_common::Env;
-use runtime_common::scenarios::{M1, M2, S1};
+use runtime_common::scenarios::{M1, S1};
 
 async fn scalar_string(url: &str, sql: &'static str) -> String {
     let pool = sqlx::MySqlPool::connect(url).await.unwrap();
@@ -87,17 +92,6 @@ async fn pipes_mean_or_as_under_prisma() {
         MigrationsDir::new().add(M1, "CREATE TABLE flags (v VARCHAR(10));\nINSERT INTO flags (v) SELECT 1 || 0;\n");
     Migrator::new(&dir.load()).deploy(&db).await.unwrap();
     assert_eq!(scalar_string(&env.url, "SELECT v FROM flags").await, "1", "`1 || 0` is OR, not `10`");
-}
-
-/// `-- This is an empty migration.` (what `prisma migrate dev --create-only` writes) applies.
-#[tokio::test(flavor = "multi_thread")]
-async fn comment_only_migration_applies() {
-    let env = Env::new(KIND).await;
-    let db = env.connect().await;
-    let dir = MigrationsDir::new().add(M1, S1).add(M2, "-- This is an empty migration.\n");
-    let report = Migrator::new(&dir.load()).deploy(&db).await.unwrap();
-    assert_eq!(report.applied.len(), 2);
-    Migrator::new(&dir.load()).verify(&db).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

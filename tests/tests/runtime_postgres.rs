@@ -48,6 +48,11 @@ async fn provider_mismatch_is_p3019() {
     scenarios::provider_mismatch(KIND).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn comment_only_migration_applies() {
+    scenarios::comment_only_migration(KIND).await;
+}
+
 use std::time::{Duration, Instant};
 
 use prisma_migrations::{ConnectOptions, Database, Error, Migrator};

@@ -437,3 +437,16 @@ pub async fn provider_mismatch(kind: Kind) {
     assert!(matches!(mig.resolve_rolled_back(&db, M1).await.unwrap_err(), Error::TableMissing));
     db.close().await;
 }
+
+/// A comment-only script (`prisma migrate dev --create-only` writes `-- This is an empty migration.`) applies.
+pub async fn comment_only_migration(kind: Kind) {
+    let env = Env::new(kind).await;
+    let dir = MigrationsDir::new().add(M1, S1).add(M2, "-- This is an empty migration.\n");
+    let db = env.connect().await;
+    let m = dir.load();
+    assert_eq!(Migrator::new(&m).deploy(&db).await.unwrap().applied.len(), 2);
+    Migrator::new(&m).verify(&db).await.unwrap();
+    let rows = env.rows().await;
+    assert_eq!((rows[1].steps, rows[1].logs.as_deref()), (1, None));
+    db.close().await;
+}
