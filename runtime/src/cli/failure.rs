@@ -48,6 +48,11 @@ impl Failure {
             Some(c) => text.strip_prefix(c).and_then(|t| t.strip_prefix(": ")).unwrap_or(&text).to_owned(),
             None => text,
         };
+        // P3018's own text ends with a short remedy; ours, printed under it, has the full commands.
+        let message = match e {
+            Error::MigrationFailed { .. } => message.lines().next().unwrap_or_default().to_owned(),
+            _ => message,
+        };
         let mut f = Self { code, message, remedy: Vec::new(), data: Json::obj(), quiet: false };
         f.remedy = remedy(e, program);
         f
@@ -104,7 +109,12 @@ fn remedy(e: &Error, program: &str) -> Vec<String> {
             resolve_hints(program, &names)
         }
         Error::MigrationFailed { name, .. } => {
-            let mut out = one("Fix the cause in the database (or the migration, if it was never released), then:".into());
+            let mut out = vec![
+                "New migrations cannot be applied until this one is resolved. On MySQL and SQLite the statements before \
+                 the failing one stay applied (PostgreSQL rolls the whole script back): undo or complete them by hand."
+                    .to_owned(),
+                String::new(),
+            ];
             out.extend(resolve_hints(program, &[name]));
             out
         }
