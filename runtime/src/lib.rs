@@ -45,6 +45,7 @@ mod backend;
 pub mod cli;
 mod database;
 mod error;
+pub mod fleet;
 mod lock;
 mod migrations;
 mod migrator;
