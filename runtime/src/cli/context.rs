@@ -8,7 +8,7 @@ use crate::cli::args::Global;
 use crate::cli::dotenv::Env;
 use crate::cli::failure::Failure;
 use crate::cli::output::Printer;
-use crate::{ConnectOptions, Database, Migrations, redact_url};
+use crate::{ConnectOptions, Database, DatabaseKind, Migrations, redact_url};
 
 /// The folder Prisma uses when nothing else is said.
 pub(crate) const DEFAULT_DIR: &str = "prisma/migrations";
@@ -87,6 +87,29 @@ impl<'a> Ctx<'a> {
             self.p.line(&format!("Environment variables loaded from {}", paths.join(", ")));
         }
         self.p.line(&format!("Datasource: {}", describe(url, &self.base_dir())));
+    }
+
+    /// P3019 before any database access, as Prisma: `migration_lock.toml` (or the embedded provider) names
+    /// another kind of database than the URL's scheme. Otherwise as [`Ctx::connect`].
+    pub async fn connect_for(
+        &self,
+        migrations: &Migrations,
+        url: &str,
+        create: bool,
+    ) -> Result<(Database, bool), Failure> {
+        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+        let kind = match scheme.as_str() {
+            "postgresql" | "postgres" => Some(DatabaseKind::Postgres),
+            "mysql" | "mariadb" => Some(DatabaseKind::MySql),
+            "file" | "sqlite" => Some(DatabaseKind::Sqlite),
+            _ => None,
+        };
+        if let (Some(kind), Some(provider)) = (kind, migrations.provider())
+            && !kind.accepts_provider(provider)
+        {
+            return Err(self.fail(&crate::Error::ProviderMismatch { provider: provider.to_owned(), database: kind }));
+        }
+        self.connect(url, create).await
     }
 
     /// Connects; with `create`, first creates the database when missing and says so (as `migrate deploy`).

@@ -24,7 +24,7 @@ pub(crate) async fn deploy(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failur
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
     ctx.preamble(&url);
-    let (db, created) = ctx.connect(&url, true).await?;
+    let (db, created) = ctx.connect_for(&migrations, &url, true).await?;
     let data = Json::obj()
         .with("database_created", created)
         .with("migrations_dir", ctx.dir_shown())
@@ -120,7 +120,7 @@ pub(crate) async fn status(ctx: &Ctx<'_>) -> Result<Json, Failure> {
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
     ctx.preamble(&url);
-    let (db, _) = ctx.connect(&url, false).await?;
+    let (db, _) = ctx.connect_for(&migrations, &url, false).await?;
     let report = Migrator::new(&migrations).status(&db).await;
     db.close().await;
     let report = report.map_err(|e| ctx.fail(&e))?;
@@ -278,7 +278,7 @@ pub(crate) async fn resolve(ctx: &Ctx<'_>, a: &ResolveArgs) -> Result<Json, Fail
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
     ctx.preamble(&url);
-    let (db, _) = ctx.connect(&url, false).await?;
+    let (db, _) = ctx.connect_for(&migrations, &url, false).await?;
     let m = Migrator::new(&migrations);
     let (name, marked, result) = match (&a.applied, &a.rolled_back) {
         (Some(name), _) => (name, "applied", m.resolve_applied(&db, name).await),

@@ -21,7 +21,7 @@ pub(crate) async fn reset(ctx: &Ctx<'_>, a: &ResetArgs) -> Result<Json, Failure>
         confirm(ctx, &what).await?;
     }
     ctx.preamble(&url);
-    let (db, created) = ctx.connect(&url, true).await?;
+    let (db, created) = ctx.connect_for(&migrations, &url, true).await?;
     let dropped = empty(&db).await;
     let dropped = match dropped {
         Ok(d) => d,

@@ -13,7 +13,7 @@ pub(crate) async fn verify(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failur
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
     ctx.preamble(&url);
-    let (db, _) = ctx.connect(&url, false).await?;
+    let (db, _) = ctx.connect_for(&migrations, &url, false).await?;
     let result = migrator(&migrations, *s).verify(&db).await;
     db.close().await;
     let p = &ctx.p;
@@ -50,7 +50,7 @@ pub(crate) async fn verify(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failur
 pub(crate) async fn plan(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failure> {
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
-    let (db, _) = ctx.connect(&url, false).await?;
+    let (db, _) = ctx.connect_for(&migrations, &url, false).await?;
     let result = migrator(&migrations, *s).plan(&db).await;
     db.close().await;
     let plan = result.map_err(|e| ctx.fail(&e))?;
@@ -89,7 +89,7 @@ pub(crate) async fn rollback(ctx: &Ctx<'_>, a: &RollbackArgs) -> Result<Json, Fa
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
     ctx.preamble(&url);
-    let (db, _) = ctx.connect(&url, false).await?;
+    let (db, _) = ctx.connect_for(&migrations, &url, false).await?;
     let p = &ctx.p;
     p.line("");
     let start = Instant::now();
