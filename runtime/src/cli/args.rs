@@ -26,6 +26,7 @@ pub struct Cli {
 
 /// Flags every command takes (before or after the command name).
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The migrations folder [default: prisma/migrations]. Not needed by an application that embeds its
     /// migrations (`prisma_migrations::cli::run`), except for `lock`, which writes the folder's checksums.lock.
@@ -80,6 +81,10 @@ pub enum Command {
     /// Run SQL against the database (Prisma's `db execute`).
     #[command(subcommand)]
     Db(Db),
+
+    /// Deploy to many databases or schemas at once (`fleet deploy --targets FILE`).
+    #[command(subcommand)]
+    Fleet(crate::cli::fleet::Fleet),
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +124,7 @@ pub enum Migrate {
 
 /// Where this tool is stricter than Prisma, and the flags that restore Prisma's behaviour.
 #[derive(Debug, Args, Clone, Copy, Default)]
+#[command(next_help_heading = "Prisma compatibility")]
 pub struct Strictness {
     /// Accept applied migrations whose migration.sql changed since they were applied (Prisma does not check).
     #[arg(long)]
@@ -205,6 +211,7 @@ impl Command {
             Self::Rollback(_) => "rollback",
             Self::Lock(_) => "lock",
             Self::Db(Db::Execute(_)) => "db execute",
+            Self::Fleet(f) => f.name(),
         }
     }
 }

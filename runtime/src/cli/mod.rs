@@ -19,6 +19,7 @@ mod args;
 mod context;
 mod dotenv;
 mod failure;
+mod fleet;
 mod lock;
 mod migrate;
 mod output;
@@ -109,6 +110,7 @@ async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Json, Failure> {
         Command::Rollback(a) => tools::rollback(ctx, &a).await,
         Command::Lock(a) => lock::lock(ctx, &a).await,
         Command::Db(Db::Execute(a)) => reset::execute(ctx, &a).await,
+        Command::Fleet(f) => fleet::run(ctx, &f).await,
     }
 }
 
