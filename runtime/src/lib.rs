@@ -58,7 +58,17 @@ pub use lock::{DISABLE_LOCK_ENV, disabled_by_env as advisory_lock_disabled_by_en
 pub use migrations::{Migration, MigrationId, MigrationSource, Migrations};
 pub use migrator::{DEFAULT_LOCK_TIMEOUT, Migrator};
 pub use prisma_migrations_build as build;
-pub use prisma_migrations_macros::{Migrations, migrations};
+/// Embeds a migrations folder at compile time as a [`Migrations`](struct@Migrations) value usable in a `static`:
+/// `migrations!()` (the folder `prisma/migrations`), `migrations!("dir")`, or
+/// `migrations!("dir", provider = "postgresql", numbering = "sequential", exempt_until = "<name>",
+/// vague_names = ["a", "b"], extra_vague_names = ["x"])`. The folder is relative to the crate's `Cargo.toml`. Every
+/// rule the folder breaks (naming, order, `migration_lock.toml`, `checksums.lock`) is a compile error spanned at
+/// the path, all in one build.
+pub use prisma_migrations_macros::migrations;
+/// `#[derive(Migrations)]` with `#[migrations(dir = "…", provider = "…", …)]` (the keys of [`migrations!`]): one
+/// [`MigrationId`] const per migration named after its slug (`Db::ADD_2FA`), `Db::ALL`, `Db::LATEST`, and
+/// `impl MigrationSource`.
+pub use prisma_migrations_macros::Migrations;
 pub use report::{
     AppliedMigration, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan, PlannedMigration,
     StatusReport,
