@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 use std::{env, fs, process};
 
 const VAR: &str = "PRISMA_MIGRATIONS_MANIFEST_DIR";
+/// Set on the re-run only, so a `PRISMA_MIGRATIONS_MANIFEST_DIR` left in the caller's environment changes nothing.
+const CHILD: &str = "PRISMA_MIGRATIONS_UI_CHILD";
 
 #[test]
 fn ui() {
-    if env::var_os(VAR).is_some() {
+    if env::var_os(CHILD).is_some() {
         let t = trybuild::TestCases::new();
         t.compile_fail("ui/*.rs");
         t.pass("ui/pass/*.rs");
@@ -24,6 +26,7 @@ fn ui() {
     let status = process::Command::new(env::current_exe().expect("test binary path"))
         .args(["ui", "--exact", "--nocapture", "--test-threads=1"])
         .env(VAR, &root)
+        .env(CHILD, "1")
         .status()
         .expect("re-run the test binary");
     assert!(status.success(), "trybuild cases failed (see above)");
