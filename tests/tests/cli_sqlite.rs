@@ -376,3 +376,53 @@ fn prisma_sees_our_deploy_as_up_to_date() {
     assert_eq!(out.code, Some(0), "{}", out.all());
     pm(dir.root()).env("DATABASE_URL", &url).run(&["verify"]).expect(0);
 }
+
+/// Runs the binary on a pseudo-terminal (util-linux `script`), so stdin, stdout and stderr are terminals.
+fn on_terminal(dir: &Path, shell_args: &str, input: &str, no_color: bool) -> cli_support::Run {
+    use std::io::Write as _;
+    let command = format!("{} {shell_args}", cli_support::bin().display());
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"])
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let start = std::time::Instant::now();
+    let mut child = cmd.spawn().expect("util-linux `script` runs commands on a pseudo-terminal");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    cli_support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: start.elapsed(),
+    }
+}
+
+#[tokio::test]
+async fn colours_on_a_terminal_and_reset_confirmation() {
+    let dir = folder();
+    let url = format!("file:{}", db_path(&dir).display());
+    pm(dir.root()).env("DATABASE_URL", &url).run(&["migrate", "deploy"]).expect(0);
+    let args = format!("migrate status --database-url {url}");
+    let run = on_terminal(dir.root(), &args, "", false);
+    run.expect(0).has(&["\x1b[32mDatabase schema is up to date!\x1b[0m"]);
+    on_terminal(dir.root(), &args, "", true).expect(0).has(&["Database schema is up to date!"]).lacks("\x1b[");
+
+    // reset asks on a terminal: "n" changes nothing, "y" resets.
+    pm(dir.root())
+        .env("DATABASE_URL", &url)
+        .stdin("CREATE TABLE \"Extra\" (\"id\" INTEGER);")
+        .run(&["db", "execute", "--stdin"])
+        .expect(0);
+    let reset = format!("migrate reset --database-url {url}");
+    on_terminal(dir.root(), &reset, "n\n", true).expect(1).has(&["All data will be lost. [y/N]", "reset cancelled"]);
+    assert!(tables(&db_path(&dir)).await.contains(&"Extra".to_owned()));
+    on_terminal(dir.root(), &reset, "y\n", true).expect(0).has(&["All migrations have been successfully applied."]);
+    assert_eq!(tables(&db_path(&dir)).await, ["Post", "User", "_prisma_migrations"]);
+}
