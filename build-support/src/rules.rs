@@ -70,7 +70,9 @@ fn check_names(folder: &Folder, options: &Options, provider: Option<Provider>, p
         problems.push(Problem {
             kind: ProblemKind::BadOption,
             path: folder.dir.clone(),
-            message: format!("`exempt_until` names `{exempt}`, which is not a migration in this folder"),
+            message: format!(
+                "`exempt_until` names `{exempt}`, which is not a migration in this folder; give the full folder name of the last migration the naming rules should skip"
+            ),
         });
     }
     let max_name = provider.map_or(255, Provider::max_name_len);
