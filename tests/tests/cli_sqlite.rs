@@ -426,3 +426,17 @@ async fn colours_on_a_terminal_and_reset_confirmation() {
     on_terminal(dir.root(), &reset, "y\n", true).expect(0).has(&["All migrations have been successfully applied."]);
     assert_eq!(tables(&db_path(&dir)).await, ["Post", "User", "_prisma_migrations"]);
 }
+
+#[test]
+fn folder_rules_flags_admit_an_existing_history() {
+    // A history Prisma accepts but the default rules reject: a vague name.
+    let dir = MigrationsDir::new()
+        .add("20240101120000_fix", "CREATE TABLE \"A\" (\"id\" INTEGER);\n")
+        .add("20240102120000_add_b", "CREATE TABLE \"B\" (\"id\" INTEGER);\n");
+    let url = format!("file:{}", db_path(&dir).display());
+    let pm = pm(dir.root()).env("DATABASE_URL", &url);
+    pm.run(&["migrate", "deploy"]).expect(1).has(&["vague name", "20240101120000_fix"]);
+    pm.run(&["migrate", "deploy", "--exempt-until", "20240101120000_fix"]).expect(0);
+    pm.run(&["migrate", "status", "--vague-names", ""]).expect(0);
+    pm.run(&["lock", "--vague-names", "wip,tmp"]).expect(0).has(&["2 migrations locked"]);
+}

@@ -41,6 +41,44 @@ pub struct Global {
     /// Print one JSON document on stdout instead of text: `{"ok": …, "code": "P3009"|null, "error": …, …}`.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Exempt the migrations up to and including this one from the naming rules (an existing history), as
+    /// the macro's `exempt_until`.
+    #[arg(long, global = true, value_name = "MIGRATION", help_heading = "Folder rules (as the macro's options)")]
+    pub exempt_until: Option<String>,
+
+    /// Folder names are `<number>_<slug>` rather than `<timestamp>_<slug>`, as the macro's
+    /// `numbering = "sequential"`.
+    #[arg(long, global = true, help_heading = "Folder rules (as the macro's options)")]
+    pub sequential: bool,
+
+    /// The words that make a slug vague, comma-separated, replacing the default list (`fix`, `update`, …);
+    /// `--vague-names ""` turns the check off. As the macro's `vague_names`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "WORDS",
+        value_delimiter = ',',
+        help_heading = "Folder rules (as the macro's options)"
+    )]
+    pub vague_names: Option<Vec<String>>,
+}
+
+impl Global {
+    /// The folder-reading options these flags describe (the macro's defaults otherwise).
+    pub fn folder_options(&self) -> prisma_migrations_build::Options {
+        let mut o = prisma_migrations_build::Options::default();
+        if let Some(name) = &self.exempt_until {
+            o.exempt_until = Some(name.clone());
+        }
+        if self.sequential {
+            o.numbering = prisma_migrations_build::Numbering::Sequential;
+        }
+        if let Some(words) = &self.vague_names {
+            o.vague_names = words.iter().map(|w| w.trim().to_owned()).filter(|w| !w.is_empty()).collect();
+        }
+        o
+    }
 }
 
 #[derive(Debug, Subcommand)]

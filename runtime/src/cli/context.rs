@@ -61,7 +61,7 @@ impl<'a> Ctx<'a> {
         if let Some(m) = self.embedded {
             return Ok(Cow::Borrowed(m));
         }
-        Migrations::load(self.migrations_dir(), &crate::build::Options::default())
+        Migrations::load(self.migrations_dir(), &self.global.folder_options())
             .map(Cow::Owned)
             .map_err(|e| self.fail(&e))
     }

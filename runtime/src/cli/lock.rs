@@ -14,7 +14,7 @@ use crate::{Error, MigrationRecord};
 
 pub(crate) async fn lock(ctx: &Ctx<'_>, a: &LockArgs) -> Result<Json, Failure> {
     let dir = ctx.migrations_dir();
-    let folder = prisma_migrations_build::load_ignoring_lock(&dir, &prisma_migrations_build::Options::default())
+    let folder = prisma_migrations_build::load_ignoring_lock(&dir, &ctx.global.folder_options())
         .map_err(|problems| ctx.fail(&Error::Folder { dir: dir.clone(), problems }))?;
     let path = dir.join(lockfile::FILE_NAME);
     let old = read_old(&path, a.force)?;
