@@ -440,3 +440,25 @@ fn folder_rules_flags_admit_an_existing_history() {
     pm.run(&["migrate", "status", "--vague-names", ""]).expect(0);
     pm.run(&["lock", "--vague-names", "wip,tmp"]).expect(0).has(&["2 migrations locked"]);
 }
+
+#[test]
+fn non_empty_schema_is_refused_then_baselined() {
+    let dir = folder();
+    let url = format!("file:{}", db_path(&dir).display());
+    let pm = pm(dir.root()).env("DATABASE_URL", &url);
+    std::fs::File::create(db_path(&dir)).unwrap();
+    // The schema already exists, made by hand.
+    pm.clone()
+        .stdin("CREATE TABLE \"User\" (\"id\" INTEGER PRIMARY KEY, \"email\" TEXT NOT NULL);")
+        .run(&["db", "execute", "--stdin"])
+        .expect(0);
+    pm.run(&["migrate", "deploy"]).expect(1).has(&["Error: P3005", "User", "migrate resolve --applied"]);
+    json_has(pm.run(&["plan", "--json"]).expect(1).json(), "code", &q("P3005"));
+    pm.run(&["migrate", "resolve", "--applied", INIT])
+        .expect(0)
+        .has(&[&format!("Migration {INIT} marked as applied.")]);
+    let run = pm.run(&["migrate", "resolve", "--applied", "20250101120000_nope", "--json"]);
+    json_has(run.expect(1).json(), "code", &q("P3017"));
+    pm.run(&["migrate", "deploy"]).expect(0).has(&[&format!("Applying {POSTS}")]).lacks(&format!("Applying {INIT}"));
+    pm.run(&["verify"]).expect(0);
+}

@@ -14,6 +14,14 @@
 //! ```
 //!
 //! There `--migrations` is not needed, except by `lock`, which writes the folder's `checksums.lock`.
+//!
+//! Adding a command (e.g. `fleet deploy`): a variant of [`args::Command`] with its clap arguments and an
+//! `after_long_help` that states what it changes and its exit codes, its name in `Command::name` (the JSON
+//! `command` field), and a line in `dispatch` calling `async fn(&Ctx, &Args) -> Result<Json, Failure>` in its own
+//! file here. `Ctx` gives the migrations, the URL (flag, environment, `.env`), `preamble` and `connect_for`
+//! (P3019 first); return the command's data as a [`Json`] object, or a `Failure` (`ctx.fail(&error)` adds the
+//! remedy; `quiet` when the text output already explained it). `finish` prints the JSON document or the
+//! `Error: Pxxxx` block and picks the exit code.
 
 mod args;
 mod context;
