@@ -40,9 +40,14 @@ pub(crate) struct Conn {
 impl Conn {
     pub async fn dedicated(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
         let options = pool.connect_options();
-        let conn = PgConnection::connect_with(&options)
+        let mut conn = PgConnection::connect_with(&options)
             .await
             .map_err(|e| Error::db("opening the migration connection", &e))?;
+        // A deployer killed mid-script would keep the lock until its statement ends (a 30 s script: 30 s), since
+        // the server notices a vanished client only when it next writes to it. PostgreSQL ≥ 14 can poll the
+        // socket: the script is then rolled back and the lock freed within a second. Older servers (and
+        // platforms without the check) refuse the setting, which changes nothing: ignore the error.
+        let _ = conn.execute("SET client_connection_check_interval = 1000").await;
         Ok(Self { handle: Handle::Own(conn), schema })
     }
 

@@ -22,6 +22,9 @@
 //!
 //! Environment: `PM_DEPLOYER_SIGNAL_FILE=<path>`: when set, the process writes its pid to that file right
 //! after connecting and before running the command (for tests that must act while a deployer is under way).
+//! `PM_DEPLOYER_LOCK_TIMEOUT_MS=<ms>`: the lock timeout (`Migrator::lock_timeout`) instead of the default.
+//! `PM_DEPLOYER_LOG=1`: the library's `tracing` events (INFO and up: lock waits, applied migrations) go to
+//! stderr, one line each, before the error line if any (off by default, so stderr stays one error line).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -67,7 +70,10 @@ async fn run(url: &str, dir: &Path, cmd: &Command) -> Result<(String, bool), Err
     if let Some(path) = std::env::var_os("PM_DEPLOYER_SIGNAL_FILE") {
         let _ = std::fs::write(path, std::process::id().to_string());
     }
-    let migrator = Migrator::new(&migrations);
+    let mut migrator = Migrator::new(&migrations);
+    if let Some(ms) = std::env::var("PM_DEPLOYER_LOCK_TIMEOUT_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        migrator = migrator.lock_timeout(std::time::Duration::from_millis(ms));
+    }
     let result = match cmd {
         Command::Deploy => migrator
             .deploy(&db)
@@ -102,6 +108,13 @@ async fn run(url: &str, dir: &Path, cmd: &Command) -> Result<(String, bool), Err
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    if std::env::var_os("PM_DEPLOYER_LOG").is_some_and(|v| !v.is_empty() && v != "0") {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+            .init();
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((url, dir, cmd)) = parse(&args) else {
         eprintln!("{USAGE}");
