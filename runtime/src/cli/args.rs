@@ -35,7 +35,7 @@ pub struct Global {
 
     /// The database URL (`postgresql://…?schema=…`, `mysql://…`, `file:./dev.db`) [default: env `DATABASE_URL`,
     /// then `DATABASE_URL` from `.env` or `prisma/.env`].
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", visible_alias = "url")]
     pub database_url: Option<String>,
 
     /// Print one JSON document on stdout instead of text: `{"ok": …, "code": "P3009"|null, "error": …, …}`.

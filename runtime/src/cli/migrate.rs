@@ -54,8 +54,10 @@ pub(crate) async fn deploy_with_progress(
     };
     match result {
         Ok(report) => {
-            if !live {
-                for m in &report.applied {
+            // Lines the events did not give (no live progress, or the library's events changed) come from the report.
+            let shown = if live { seen.lock().unwrap_or_else(PoisonError::into_inner).applied.len() } else { 0 };
+            if shown < report.applied.len() {
+                for m in &report.applied[shown..] {
                     let ms = u64::try_from(m.duration.as_millis()).unwrap_or(u64::MAX);
                     ctx.p.line(&format!("{}{}", Progress::start_line(ctx.p, &m.name), Progress::done_line(ctx.p, ms)));
                 }
