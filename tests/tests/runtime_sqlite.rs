@@ -156,3 +156,14 @@ async fn table_redefinition_keeps_child_rows() {
     assert_eq!(n, 1, "the child row survived the redefinition");
     pool.close().await;
 }
+
+/// `sqlite::memory:`: the migration connection reaches the same in-memory database as the pool.
+#[tokio::test(flavor = "multi_thread")]
+async fn in_memory_database() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    let m = MigrationsDir::new().add(M1, S1).add(M2, S2).load();
+    assert_eq!(Migrator::new(&m).deploy(&db).await.unwrap().applied.len(), 2);
+    Migrator::new(&m).verify(&db).await.unwrap();
+    assert!(Migrator::new(&m).status(&db).await.unwrap().is_up_to_date());
+    db.close().await;
+}
