@@ -86,6 +86,7 @@ fn impl_source(input: &Input, migrations: &[ScannedMigration], latest: usize, va
             #vis const LATEST: #private::MigrationId = #private::MigrationId::__new(#latest, #latest_name);
         }
 
+        #[automatically_derived]
         impl #private::MigrationSource for #ident {
             fn migrations() -> &'static #private::Migrations {
                 Self::ALL

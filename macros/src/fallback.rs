@@ -26,6 +26,7 @@ pub fn derive(node: &DeriveInput) -> TokenStream {
             #vis const LATEST: #private::MigrationId = #private::MigrationId::__new(0, "");
         }
 
+        #[automatically_derived]
         impl #impl_generics #private::MigrationSource for #ident #ty_generics #where_clause {
             fn migrations() -> &'static #private::Migrations {
                 ::core::unreachable!()
