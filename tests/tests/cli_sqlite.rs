@@ -462,3 +462,33 @@ fn non_empty_schema_is_refused_then_baselined() {
     pm.run(&["migrate", "deploy"]).expect(0).has(&[&format!("Applying {POSTS}")]).lacks(&format!("Applying {INIT}"));
     pm.run(&["verify"]).expect(0);
 }
+
+#[test]
+fn diverged_histories_and_an_empty_folder() {
+    let dir = folder();
+    let url = format!("file:{}", db_path(&dir).display());
+    let pm = pm(dir.root()).env("DATABASE_URL", &url);
+    pm.run(&["migrate", "deploy"]).expect(0);
+    // Another branch: POSTS was deployed from elsewhere, this folder has TAGS instead.
+    dir.remove(POSTS);
+    dir.write(TAGS, "CREATE TABLE \"Tag\" (\"id\" INTEGER PRIMARY KEY);\n");
+    pm.run(&["migrate", "status"]).expect(1).has(&[
+        "Your local migration history and the migrations table from your database are different:",
+        &format!("The last common migration is: {INIT}"),
+        TAGS,
+        POSTS,
+    ]);
+    let run = pm.run(&["migrate", "status", "--json"]);
+    run.expect(1);
+    json_has(run.json(), "last_common_migration", &q(INIT));
+    json_has(run.json(), "missing_locally", &list(&[POSTS]));
+    json_has(run.json(), "pending", &list(&[TAGS]));
+
+    let empty = MigrationsDir::new();
+    let url = format!("file:{}", empty.root().join("prisma/e.db").display());
+    cli_support::pm(empty.root())
+        .env("DATABASE_URL", &url)
+        .run(&["migrate", "deploy"])
+        .expect(0)
+        .has(&["No migration found in prisma/migrations", "No pending migrations to apply."]);
+}

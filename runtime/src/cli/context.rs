@@ -56,6 +56,15 @@ impl<'a> Ctx<'a> {
         self.migrations_dir().display().to_string()
     }
 
+    /// Prisma's `N migrations found in prisma/migrations` (`No migration found in …` for none).
+    pub fn found_line(&self, n: usize) -> String {
+        if n == 0 {
+            format!("No migration found in {}", self.dir_shown())
+        } else {
+            format!("{} found in {}", crate::cli::output::plural(n, "migration"), self.dir_shown())
+        }
+    }
+
     /// The embedded migrations, or the folder read and checked with build-support (the macro's rules).
     pub fn migrations(&self) -> Result<Cow<'a, Migrations>, Failure> {
         if let Some(m) = self.embedded {

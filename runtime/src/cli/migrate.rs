@@ -30,7 +30,7 @@ pub(crate) async fn deploy(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failur
         .with("migrations_dir", ctx.dir_shown())
         .with("found", migrations.len());
     ctx.p.line("");
-    ctx.p.line(&format!("{} found in {}", plural(migrations.len(), "migration"), ctx.dir_shown()));
+    ctx.p.line(&ctx.found_line(migrations.len()));
     ctx.p.line("");
     let result = deploy_with_progress(ctx, &migrator(&migrations, *s), &db).await;
     db.close().await;
@@ -128,7 +128,7 @@ pub(crate) async fn status(ctx: &Ctx<'_>) -> Result<Json, Failure> {
     let report = report.map_err(|e| ctx.fail(&e))?;
     let p = &ctx.p;
     p.line("");
-    p.line(&format!("{} found in {}", plural(migrations.len(), "migration"), ctx.dir_shown()));
+    p.line(&ctx.found_line(migrations.len()));
     p.line("");
     let data = status_json(&report);
     if report.is_up_to_date() {

@@ -9,7 +9,7 @@ use crate::cli::args::{ExecuteArgs, ResetArgs, Strictness};
 use crate::cli::context::{Ctx, describe};
 use crate::cli::failure::Failure;
 use crate::cli::migrate::{deploy_with_progress, migrator, report_deploy};
-use crate::cli::output::{Json, plural};
+use crate::cli::output::Json;
 use crate::database::Pool;
 use crate::{Database, Error};
 
@@ -37,7 +37,7 @@ pub(crate) async fn reset(ctx: &Ctx<'_>, a: &ResetArgs) -> Result<Json, Failure>
         if dropped.is_empty() { "nothing (it was empty)".to_owned() } else { dropped.join(", ") }
     )));
     p.line("");
-    p.line(&format!("{} found in {}", plural(migrations.len(), "migration"), ctx.dir_shown()));
+    p.line(&ctx.found_line(migrations.len()));
     p.line("");
     let result = deploy_with_progress(ctx, &migrator(&migrations, Strictness::default()), &db).await;
     db.close().await;
