@@ -10,18 +10,29 @@ use std::time::Duration;
 
 use crate::Error;
 
-/// Hides the password of a URL: `postgresql://user:***@host/db`. Anything that does not parse as a URL is
-/// cut at its last `@` inside the authority, so a malformed URL cannot leak a password either.
+/// Hides the password of a URL: `postgresql://user:***@host/db`. Anything that does not parse as a URL, or
+/// has an `@` past where the parser ended the authority (a password with an unencoded `/`, `?` or `#`, which
+/// users do write), is cut textually from the first `:` of the user info to the last `@`, so a malformed URL
+/// cannot leak a password either (at worst it hides a little more).
 ///
 /// ```
 /// assert_eq!(
 ///     prisma_migrations::redact_url("postgresql://app:s3cr3t@db:5432/app?schema=x"),
 ///     "postgresql://app:***@db:5432/app?schema=x"
 /// );
+/// assert_eq!(prisma_migrations::redact_url("postgresql://app:p#ss@db/app"), "postgresql://app:***@db/app");
 /// assert_eq!(prisma_migrations::redact_url("file:./dev.db"), "file:./dev.db");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    if let Ok(mut parsed) = url::Url::parse(url) {
+    let (head, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at_after_authority = rest[authority_end..].contains('@');
+    if let Ok(mut parsed) = url::Url::parse(url)
+        && !at_after_authority
+    {
         if parsed.password().is_some() && parsed.set_password(Some("***")).is_ok() {
             return parsed.to_string();
         }
@@ -29,16 +40,8 @@ pub fn redact_url(url: &str) -> String {
             return url.to_owned();
         }
     }
-    // Not a URL we can edit: hide everything between the scheme's `//` and the last `@` of the authority
-    // that follows a `:`.
-    let Some(start) = url.find("://").map(|i| i + 3) else { return url.to_owned() };
-    let rest = &url[start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => {
-            format!("{}{}:***{}", &url[..start], &authority[..colon], &rest[at..])
-        }
+    match (rest.rfind('@'), rest.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!("{head}{}:***{}", &rest[..colon], &rest[at..]),
         _ => url.to_owned(),
     }
 }
@@ -211,11 +214,14 @@ fn postgres(url: &str) -> Result<Target, Error> {
             .map_err(|e| invalid(url, scrub(&e.to_string(), url)))?;
     let database = options.get_database().map_or_else(|| options.get_username().to_owned(), str::to_owned);
     let schema = params.iter().find(|(k, _)| k == "schema").map(|(_, v)| v.clone()).filter(|s| !s.is_empty());
-    if let Some(schema) = &schema {
-        // A startup parameter, so every connection (pooled or the dedicated migration one) has it.
+    let pgbouncer = params.iter().any(|(k, v)| k == "pgbouncer" && v == "true");
+    if let Some(schema) = schema.as_deref().filter(|_| !pgbouncer) {
+        // A startup parameter, so every connection (pooled or the dedicated migration one) has it. PgBouncer
+        // refuses the `options` startup parameter: there `SET search_path` follows each connect instead
+        // (`backend::postgres::set_search_path`).
         options = options.options([("search_path", quote_ident(schema))]);
     }
-    if params.iter().any(|(k, v)| k == "pgbouncer" && v == "true") {
+    if pgbouncer {
         // PgBouncer in transaction mode rejects this startup parameter (SQLX-NOTES.md).
         options = options.extra_float_digits(None);
     }
@@ -317,6 +323,11 @@ mod tests {
         assert_eq!(redact_url("postgresql://u:a@b@h/d"), "postgresql://u:***@h/d");
         assert_eq!(redact_url("file:./dev.db"), "file:./dev.db");
         assert!(!redact_url("postgres://x:s3cr3t@[::1/db").contains("s3cr3t"));
+        // Unencoded `#`, `/`, `?` in a password (found by tests/tests/fuzz_parsers.rs).
+        assert_eq!(redact_url("postgresql://app:p#ss@db:5432/app"), "postgresql://app:***@db:5432/app");
+        assert_eq!(redact_url("postgresql://app:123/ss@db/app"), "postgresql://app:***@db/app");
+        assert_eq!(redact_url("postgresql://:pw?x@:1"), "postgresql://:***@:1");
+        assert_eq!(redact_url("u:s3cr3t@h:1/d"), "u:***@h:1/d");
     }
 
     #[test]

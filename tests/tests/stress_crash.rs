@@ -172,7 +172,9 @@ fn check_invariants(kind: Kind, tables: &[String], rows: Option<&[stress_support
     // Rows are in folder order, one per migration.
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(r.name, name(i + 1), "rows in order, one per migration: {rows:?}");
-        assert_eq!(r.steps, i64::from(r.finished), "applied_steps_count follows finished_at: {r:?}");
+        // Two UPDATEs after the script, as Prisma: `applied_steps_count + 1`, then `finished_at`. A kill between
+        // them leaves steps = 1 on an unfinished row.
+        assert!(r.steps == 1 || (r.steps == 0 && !r.finished), "applied_steps_count vs finished_at: {r:?}");
     }
     for k in 1..=MIGRATIONS {
         let (a, b) = effects(tables, k);
