@@ -217,7 +217,14 @@ async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
         #[cfg(feature = "postgres")]
         Target::Postgres { options, schema, database, pool } => {
             probe(url, &database, &options, pool).await?;
-            Ok(Pool::Postgres { pool: pool_options(pool).connect_lazy_with(options), schema })
+            let mut pool_opts = pool_options(pool);
+            if let Some(set) = crate::backend::postgres_set_search_path(&options, schema.as_deref()) {
+                pool_opts = pool_opts.after_connect(move |conn, _| {
+                    let set = set.clone();
+                    Box::pin(async move { sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(set)).await.map(drop) })
+                });
+            }
+            Ok(Pool::Postgres { pool: pool_opts.connect_lazy_with(options), schema })
         }
         #[cfg(feature = "mysql")]
         Target::MySql { options, database, pool, .. } => {

@@ -233,3 +233,19 @@ async fn cockroachdb_provider_takes_no_lock() {
     assert_eq!(r.applied.len(), 1);
     sqlx::Connection::close(holder).await.unwrap();
 }
+
+/// With `pgbouncer=true` the schema is set with `SET search_path` after connecting (PgBouncer refuses the
+/// `options` startup parameter); everything still lands in that schema.
+#[tokio::test(flavor = "multi_thread")]
+async fn pgbouncer_mode_still_uses_the_schema() {
+    let env = Env::new(KIND).await;
+    let url = format!("{}?schema=bounced&pgbouncer=true", env.url);
+    let db = Database::connect(&url).await.unwrap();
+    let m = MigrationsDir::new().add(M1, S1).load();
+    Migrator::new(&m).advisory_lock(false).deploy(&db).await.unwrap();
+    Migrator::new(&m).verify(&db).await.unwrap();
+    assert!(env.has_table_in(Some("bounced"), "_prisma_migrations").await);
+    assert!(env.has_table_in(Some("bounced"), "users").await);
+    assert!(!env.has_table("users").await);
+    db.close().await;
+}

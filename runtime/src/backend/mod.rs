@@ -207,6 +207,9 @@ where
     Ok(())
 }
 
+#[cfg(feature = "postgres")]
+pub(crate) use postgres::set_search_path as postgres_set_search_path;
+
 /// `database create` for each kind.
 pub(crate) async fn create_if_missing(url_str: &str, target: Target) -> Result<bool, Error> {
     match target {

@@ -48,6 +48,9 @@ impl Conn {
         // socket: the script is then rolled back and the lock freed within a second. Older servers (and
         // platforms without the check) refuse the setting, which changes nothing: ignore the error.
         let _ = conn.execute("SET client_connection_check_interval = 1000").await;
+        if let Some(set) = set_search_path(&options, schema.as_deref()) {
+            conn.execute(sqlx::AssertSqlSafe(set)).await.map_err(|e| Error::db("setting the search_path", &e))?;
+        }
         Ok(Self { handle: Handle::Own(conn), schema })
     }
 
@@ -207,6 +210,13 @@ impl Conn {
             Handle::Pooled(c) => drop(c),
         }
     }
+}
+
+/// `SET search_path` for connections whose options do not carry it as a startup parameter (`pgbouncer=true`).
+pub(crate) fn set_search_path(options: &sqlx::postgres::PgConnectOptions, schema: Option<&str>) -> Option<String> {
+    let schema = schema?;
+    let in_startup = options.get_options().is_some_and(|o| o.contains("search_path"));
+    (!in_startup).then(|| format!("SET search_path TO {}", quote_ident(schema)))
 }
 
 fn record(row: &PgRow) -> Result<MigrationRecord, Error> {
