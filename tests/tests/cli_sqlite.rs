@@ -492,3 +492,20 @@ fn diverged_histories_and_an_empty_folder() {
         .expect(0)
         .has(&["No migration found in prisma/migrations", "No pending migrations to apply."]);
 }
+
+#[test]
+fn env_files_that_disagree_and_lock_from_the_default_database() {
+    let dir = folder();
+    std::fs::write(dir.root().join(".env"), "DATABASE_URL=file:./a.db\n").unwrap();
+    std::fs::write(dir.root().join("prisma/.env"), "DATABASE_URL=file:./b.db\n").unwrap();
+    let pm = pm(dir.root());
+    pm.run(&["migrate", "deploy"]).expect(1).has(&["DATABASE_URL is set to different values in .env and prisma/.env"]);
+    assert!(!dir.root().join("prisma/a.db").exists() && !dir.root().join("prisma/b.db").exists());
+    // The same value in both is no conflict.
+    std::fs::write(dir.root().join("prisma/.env"), "DATABASE_URL=\"file:./a.db\"\n").unwrap();
+    pm.run(&["migrate", "deploy"]).expect(0);
+    // `lock --from-db` with no URL reads the default database.
+    let run = pm.run(&["lock", "--from-db", "--json"]);
+    json_has(run.expect(0).json(), "locked", &list(&[INIT, POSTS]));
+    json_has(run.json(), "source", &q("database"));
+}

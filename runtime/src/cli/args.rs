@@ -205,8 +205,9 @@ pub struct RollbackArgs {
 
 #[derive(Debug, Args)]
 pub struct LockArgs {
-    /// Lock what this database has applied (names and recorded checksums) instead of the whole folder.
-    #[arg(long, value_name = "URL")]
+    /// Lock what this database has applied (names and recorded checksums) instead of the whole folder; without
+    /// a URL, the database of --database-url / `DATABASE_URL`.
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
     pub from_db: Option<String>,
 
     /// Overwrite locked checksums, drop deleted migrations, lock out-of-order migrations.

@@ -81,6 +81,14 @@ impl<'a> Ctx<'a> {
             return Ok(url.clone());
         }
         match self.env.get(URL_VAR) {
+            Some((_, Some(_))) if !self.env.conflicts(URL_VAR).is_empty() => {
+                let files: Vec<String> = self.env.conflicts(URL_VAR).iter().map(|p| p.display().to_string()).collect();
+                Err(Failure::msg(format!(
+                    "{URL_VAR} is set to different values in {}; which one is meant is unclear, as for Prisma",
+                    files.join(" and ")
+                ))
+                .hint(format!("Keep {URL_VAR} in one of the files, or pass --database-url.")))
+            }
             Some((url, _)) if !url.trim().is_empty() => Ok(url),
             _ => Err(Failure::msg(format!(
                 "no database URL: pass --database-url, or set {URL_VAR} in the environment or in a .env file"

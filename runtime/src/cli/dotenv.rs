@@ -56,6 +56,19 @@ impl Env {
     }
 }
 
+impl Env {
+    /// The files that define `name` with different values (Prisma refuses such a conflict between `.env` and
+    /// `prisma/.env`).
+    pub(crate) fn conflicts(&self, name: &str) -> Vec<&Path> {
+        let defs: Vec<(&Path, &str)> = self
+            .files
+            .iter()
+            .filter_map(|f| f.vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| (f.path.as_path(), v.as_str())))
+            .collect();
+        if defs.windows(2).any(|w| w[0].1 != w[1].1) { defs.into_iter().map(|(p, _)| p).collect() } else { Vec::new() }
+    }
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,

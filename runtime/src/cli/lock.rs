@@ -19,7 +19,10 @@ pub(crate) async fn lock(ctx: &Ctx<'_>, a: &LockArgs) -> Result<Json, Failure> {
     let path = dir.join(lockfile::FILE_NAME);
     let old = read_old(&path, a.force)?;
     let (pairs, source) = match &a.from_db {
-        Some(url) => (from_db(ctx, &folder, url).await?, "database"),
+        Some(url) => {
+            let url = if url.is_empty() { ctx.database_url()? } else { url.clone() };
+            (from_db(ctx, &folder, &url).await?, "database")
+        }
         None => (from_folder(&folder, old.as_ref(), a.force)?, "folder"),
     };
     let new = LockFile::from_pairs(pairs.iter().map(|(n, c)| (n.as_str(), c.as_str())));
