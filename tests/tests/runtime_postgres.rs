@@ -53,6 +53,11 @@ async fn comment_only_migration_applies() {
     scenarios::comment_only_migration(KIND).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_is_one_round_trip() {
+    scenarios::verify_is_one_round_trip(KIND).await;
+}
+
 use std::time::{Duration, Instant};
 
 use prisma_migrations::{ConnectOptions, Database, Error, Migrator};

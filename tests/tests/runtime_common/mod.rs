@@ -4,6 +4,7 @@
 
 #![allow(dead_code, reason = "each test binary uses a part")]
 
+pub mod proxy;
 pub mod scenarios;
 
 use prisma_migrations::{Database, Migrations};

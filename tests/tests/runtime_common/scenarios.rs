@@ -450,3 +450,24 @@ pub async fn comment_only_migration(kind: Kind) {
     assert_eq!((rows[1].steps, rows[1].logs.as_deref()), (1, None));
     db.close().await;
 }
+
+/// `verify` on an up-to-date database is one round trip (one SELECT) on a warm connection; `status` too. (sqlx
+/// then pings the connection as it returns to the pool, after verify has returned: counted apart.)
+pub async fn verify_is_one_round_trip(kind: Kind) {
+    use super::proxy::{Proxy, target, via};
+    let env = Env::new(kind).await;
+    let proxy = Proxy::start(target(&env.url)).await;
+    let url = via(&env.url, &proxy);
+    // One pooled connection, so the warm-up leaves it open for verify.
+    let db = prisma_migrations::Database::connect(&format!("{url}?connection_limit=1")).await.unwrap();
+    let m = two().load();
+    Migrator::new(&m).deploy(&db).await.unwrap();
+    Migrator::new(&m).status(&db).await.unwrap();
+    let before = proxy.sent();
+    Migrator::new(&m).verify(&db).await.unwrap();
+    assert_eq!(proxy.sent() - before, 1, "verify sent more than one request");
+    let before = proxy.sent();
+    Migrator::new(&m).status(&db).await.unwrap();
+    assert_eq!(proxy.sent() - before, 1, "status sent more than one request");
+    db.close().await;
+}
