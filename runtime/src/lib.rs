@@ -58,6 +58,10 @@ pub use lock::{DISABLE_LOCK_ENV, disabled_by_env as advisory_lock_disabled_by_en
 pub use migrations::{Migration, MigrationId, MigrationSource, Migrations};
 pub use migrator::{DEFAULT_LOCK_TIMEOUT, Migrator};
 pub use prisma_migrations_build as build;
+/// `#[derive(Migrations)]` with `#[migrations(dir = "…", provider = "…", …)]` (the keys of [`migrations!`]): one
+/// [`MigrationId`] const per migration named after its slug (`Db::ADD_2FA`), `Db::ALL`, `Db::LATEST`, and
+/// `impl MigrationSource`.
+pub use prisma_migrations_macros::Migrations;
 /// Embeds a migrations folder at compile time as a [`Migrations`](struct@Migrations) value usable in a `static`:
 /// `migrations!()` (the folder `prisma/migrations`), `migrations!("dir")`, or
 /// `migrations!("dir", provider = "postgresql", numbering = "sequential", exempt_until = "<name>",
@@ -65,10 +69,6 @@ pub use prisma_migrations_build as build;
 /// rule the folder breaks (naming, order, `migration_lock.toml`, `checksums.lock`) is a compile error spanned at
 /// the path, all in one build.
 pub use prisma_migrations_macros::migrations;
-/// `#[derive(Migrations)]` with `#[migrations(dir = "…", provider = "…", …)]` (the keys of [`migrations!`]): one
-/// [`MigrationId`] const per migration named after its slug (`Db::ADD_2FA`), `Db::ALL`, `Db::LATEST`, and
-/// `impl MigrationSource`.
-pub use prisma_migrations_macros::Migrations;
 pub use report::{
     AppliedMigration, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan, PlannedMigration,
     StatusReport,
