@@ -24,7 +24,7 @@
 //! with that database. SQLite files each have their own lock and are deployed with it. Two targets naming the
 //! same database and schema are refused (the second one fails), since they would race.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -230,15 +230,23 @@ pub async fn deploy<T: AsRef<str>>(
     let plan = plan(&urls, &options);
     let locking = options.advisory_lock && migrations.provider() != Some("cockroachdb");
     let mut holders = Vec::new();
+    // Groups whose lock the fleet holds, and groups whose lock could not be had (their targets fail with it).
+    let mut held: HashSet<usize> = HashSet::new();
     let mut group_errors: HashMap<usize, Error> = HashMap::new();
     if locking {
         for (group, first) in shared_groups(&plan) {
             let span = tracing::info_span!("fleet_lock", target = %redact_url(&urls[first]));
             match hold_lock(&urls[first], &options).instrument(span).await {
-                Ok(holder) => holders.push(holder),
-                Err(e) => {
+                Ok(holder) => {
+                    holders.push(holder);
+                    held.insert(group);
+                }
+                Err(e @ (Error::LockTimeout { .. } | Error::LockFailed { .. })) => {
                     group_errors.insert(group, e);
                 }
+                // The first target's database is unreachable or missing: that says nothing about the others, so
+                // each target of the group takes its own lock and reports its own error.
+                Err(e) => tracing::warn!(error = %e, "could not take the shared migration lock; locking per target"),
             }
         }
     }
@@ -250,10 +258,14 @@ pub async fn deploy<T: AsRef<str>>(
             Err(_) => None,
         };
         let span = tracing::info_span!("fleet_target", target = %redact_url(url));
+        let held = &held;
         async move {
             let report = match (planned, group_error) {
                 (Err(e), _) | (Ok(_), Some(e)) => now_failed(url, e),
-                (Ok(p), None) => deploy_one(migrations, url, options, locking && p.group.is_none()).await,
+                (Ok(p), None) => {
+                    let own_lock = locking && !p.group.is_some_and(|g| held.contains(&g));
+                    deploy_one(migrations, url, options, own_lock).await
+                }
             };
             (i, report)
         }

@@ -325,3 +325,73 @@ async fn sqlite_files() {
     assert_eq!(tables, ["legacy"]);
     pool.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_databases_share_the_server_lock() {
+    const MY: [(&str, &str); 2] = [
+        (
+            "20250101000000_create_accounts",
+            "CREATE TABLE accounts (id BIGINT PRIMARY KEY, email VARCHAR(191) NOT NULL);",
+        ),
+        ("20250102000000_create_invoices", "CREATE TABLE invoices (id BIGINT PRIMARY KEY, total BIGINT NOT NULL);"),
+    ];
+    let dir = MY.iter().fold(MigrationsDir::new().provider("mysql"), |d, (n, s)| d.add(n, s));
+    let mut dbs = Vec::new();
+    for _ in 0..6 {
+        dbs.push(prisma_migrations_tests::mysql().await);
+    }
+    // Database 4 already has a table: P3005 there, the others go on.
+    let occupied = sqlx::MySqlPool::connect(dbs[4].url()).await.unwrap();
+    sqlx::raw_sql("CREATE TABLE legacy (id INT)").execute(&occupied).await.unwrap();
+    occupied.close().await;
+    let targets: Vec<&str> = dbs.iter().map(prisma_migrations_tests::TestDatabase::url).collect();
+
+    // GET_LOCK('prisma_migrate') is server-wide: the fleet holds it once, on one session, for all six.
+    let watcher = sqlx::MySqlPool::connect(prisma_migrations_tests::mysql_server_url()).await.unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (stop, watcher) = (Arc::clone(&stop), watcher.clone());
+        tokio::spawn(async move {
+            let mut holders = std::collections::BTreeSet::new();
+            while !stop.load(Ordering::Relaxed) {
+                let holder: Option<i64> =
+                    sqlx::query_scalar("SELECT IS_USED_LOCK('prisma_migrate')").fetch_one(&watcher).await.unwrap();
+                holders.extend(holder);
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            holders
+        })
+    };
+    let report = fleet::deploy(&dir.load(), &targets, FleetOptions { concurrency: 3, ..FleetOptions::default() }).await;
+    stop.store(true, Ordering::Relaxed);
+    let holders = sampler.await.unwrap();
+    eprintln!("{report}lock holders seen: {holders:?}");
+    let codes: Vec<Option<&str>> = report.targets.iter().map(fleet::TargetReport::code).collect();
+    assert_eq!(codes, [None, None, None, None, Some("P3005"), None]);
+    assert_eq!(report.max_concurrency(), 3);
+    assert_eq!(holders.len(), 1, "one session held the lock for the whole fleet, saw {holders:?}");
+    let free: Option<i64> =
+        sqlx::query_scalar("SELECT IS_FREE_LOCK('prisma_migrate')").fetch_one(&watcher).await.unwrap();
+    assert_eq!(free, Some(1), "released at the end");
+    watcher.close().await;
+    for (i, db) in dbs.iter().enumerate().filter(|(i, _)| *i != 4) {
+        let pool = sqlx::MySqlPool::connect(db.url()).await.unwrap();
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY started_at",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(names, [MY[0].0, MY[1].0], "database #{i}");
+        pool.close().await;
+    }
+
+    // The first target's database is missing (and not to be created): the shared lock cannot be taken there,
+    // which says nothing about the others, so they lock on their own and succeed.
+    let missing = format!("{}_missing", dbs[0].url());
+    let targets = [missing.as_str(), dbs[1].url(), dbs[2].url()];
+    let options = FleetOptions { create_if_missing: false, ..FleetOptions::default() };
+    let report = fleet::deploy(&dir.load(), targets, options).await;
+    let codes: Vec<Option<&str>> = report.targets.iter().map(fleet::TargetReport::code).collect();
+    assert_eq!(codes, [Some("P1003"), None, None], "{report}");
+}
