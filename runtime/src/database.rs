@@ -158,6 +158,37 @@ impl Database {
         }
     }
 
+    /// The PostgreSQL pool, to run the application's own queries on the same connections.
+    #[cfg(feature = "postgres")]
+    pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
+        match &self.pool {
+            Pool::Postgres { pool, .. } => Some(pool),
+            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            _ => None,
+        }
+    }
+
+    /// The SQLite pool. While a deploy holds the migration lock (SQLite's exclusive locking mode), its
+    /// connections wait.
+    #[cfg(feature = "sqlite")]
+    pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        match &self.pool {
+            Pool::Sqlite(pool) => Some(pool),
+            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            _ => None,
+        }
+    }
+
+    /// The MySQL pool.
+    #[cfg(feature = "mysql")]
+    pub fn mysql_pool(&self) -> Option<&sqlx::MySqlPool> {
+        match &self.pool {
+            Pool::MySql(pool) => Some(pool),
+            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            _ => None,
+        }
+    }
+
     /// The URL this was connected with, password hidden (`None` for a database made from a pool).
     pub fn redacted_url(&self) -> Option<&str> {
         self.url.as_deref()

@@ -254,3 +254,23 @@ async fn pgbouncer_mode_still_uses_the_schema() {
     assert!(!env.has_table("users").await);
     db.close().await;
 }
+
+/// A database dropped after connecting: status reports P1003. The pool is reachable for the app's queries.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_on_a_vanished_database_is_p1003() {
+    let env = Env::new(KIND).await;
+    let used = env.connect().await;
+    let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(used.postgres_pool().unwrap()).await.unwrap();
+    assert_eq!(one, 1);
+    assert!(used.sqlite_pool().is_none() && used.mysql_pool().is_none());
+    used.close().await;
+    // Connected (the pool connects lazily after a first probe), then the database goes away.
+    let db = env.connect().await;
+    let m = MigrationsDir::new().add(M1, S1).load();
+    let name = url::Url::parse(&env.url).unwrap().path().trim_start_matches('/').to_owned();
+    let admin = sqlx::PgPool::connect(postgres_server_url()).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)"))).execute(&admin).await.unwrap();
+    admin.close().await;
+    let err = Migrator::new(&m).status(&db).await.unwrap_err();
+    assert_eq!(err.code(), Some("P1003"), "{err}");
+}
