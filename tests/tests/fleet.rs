@@ -395,3 +395,30 @@ async fn mysql_databases_share_the_server_lock() {
     let codes: Vec<Option<&str>> = report.targets.iter().map(fleet::TargetReport::code).collect();
     assert_eq!(codes, [Some("P1003"), None, None], "{report}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schemas_wait_for_another_deployer_then_time_out_together() {
+    let db = postgres().await;
+    let dir = pg_migrations();
+    // Another deployer (Prisma, another fleet) holds the database's migration lock throughout.
+    let mut other = <sqlx::PgConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
+    let _: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(72707369)").fetch_one(&mut other).await.unwrap();
+    let targets: Vec<String> = (0..3).map(|i| format!("{}?schema={}", db.url(), schema(i))).collect();
+    let options = FleetOptions { lock_timeout: Duration::from_millis(700), ..FleetOptions::default() };
+    let started = Instant::now();
+    let report = fleet::deploy(&dir.load(), &targets, options).await;
+    let took = started.elapsed();
+    eprintln!("{report}");
+    let codes: Vec<Option<&str>> = report.targets.iter().map(fleet::TargetReport::code).collect();
+    assert_eq!(codes, [Some("P1002"); 3]);
+    // One wait for the three, not one each.
+    assert!(took < Duration::from_millis(700 * 2), "{took:?}");
+    let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename = '_prisma_migrations'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(tables, 0, "nothing ran");
+    pool.close().await;
+    <sqlx::PgConnection as sqlx::Connection>::close(other).await.unwrap();
+}
