@@ -149,6 +149,19 @@ impl Conn {
         }))
     }
 
+    /// PostgreSQL: whether deploy's bookkeeping writes may commit without waiting for their WAL flush (see
+    /// `postgres::Conn::defer_flush`); elsewhere nothing changes.
+    pub fn defer_flush(&mut self, on: bool) {
+        match self {
+            #[cfg(feature = "postgres")]
+            Self::Postgres(c) => c.defer_flush(on),
+            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            _ => {
+                let _ = on;
+            }
+        }
+    }
+
     pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
         dispatch!(self, c => c.insert_row(row).await)
     }
