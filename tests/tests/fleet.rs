@@ -109,7 +109,8 @@ impl Sampler {
             while !s.load(Ordering::Relaxed) {
                 let row = sqlx::query(
                     "SELECT (SELECT count(*) FROM pg_stat_activity WHERE application_name = $1), \
-                     (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted)",
+                     (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted \
+                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
                 )
                 .bind(&app)
                 .fetch_one(&pool)
@@ -173,7 +174,8 @@ async fn fifty_schemas_two_failing_library() {
     // a moment), plus the one session holding the database's migration lock.
     assert!(peak_sessions <= 3 * 4 + 1, "{peak_sessions} sessions at once");
     assert!(peak_sessions >= 4, "never saw two targets' sessions at once in {sample_count} samples");
-    // Prisma's lock covers the whole database: held once, by the fleet, never by two sessions.
+    // Prisma's lock covers the whole database: held once, by the fleet, never by two sessions. (Advisory locks
+    // are per database; other tests of this binary take the same key in theirs.)
     assert_eq!(peak_lock_holders, 1);
 
     for i in 0..SCHEMAS {
@@ -193,10 +195,13 @@ async fn fifty_schemas_two_failing_library() {
         }
     }
     // The lock is released: a plain deploy elsewhere in the database does not wait.
-    let free: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory')")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let free: bool = sqlx::query_scalar(
+        "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert!(free);
 
     // Again: the 48 are up to date (nothing applied), the 2 still fail with their codes.
