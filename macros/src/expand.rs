@@ -198,7 +198,48 @@ fn upper_snake(slug: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::upper_snake;
+    use super::{const_names, upper_snake};
+    use prisma_migrations_build::ScannedMigration;
+
+    fn scanned(name: &str) -> ScannedMigration {
+        ScannedMigration {
+            name: name.to_owned(),
+            sql_path: std::path::PathBuf::from(name).join("migration.sql"),
+            sql: String::new(),
+            checksum: String::new(),
+            down_path: None,
+            down_sql: None,
+        }
+    }
+
+    #[test]
+    fn const_name_rules() {
+        let names = [
+            "20250101120000_add_2fa",
+            "20250102120000_add_2fa",
+            "20250103120000_latest",
+            "20250104120000_2fa",
+            "20250105120000_",
+            "legacy-Init",
+            "20250106120000_add_2fa_20250102120000",
+            "20250102120000_add_2fa",
+        ];
+        let got: Vec<String> = const_names(&names.map(scanned)).into_iter().map(|ident| ident.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "ADD_2FA",
+                "ADD_2FA_20250102120000",
+                "LATEST_20250103120000",
+                "_2FA",
+                "MIGRATION",
+                "LEGACY_INIT",
+                // Its own name is taken by the repeated slug's: `_<timestamp>`, then `_<position>`.
+                "ADD_2FA_20250102120000_20250106120000",
+                "ADD_2FA_20250102120000_7",
+            ]
+        );
+    }
 
     #[test]
     fn upper_snake_names() {
