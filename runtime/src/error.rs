@@ -323,6 +323,22 @@ impl Error {
     }
 }
 
+/// Whether the connection itself is gone (killed, server restarted, network): worth one retry on a fresh one.
+pub(crate) fn connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        // 57P01..03: the server shut the session down; MySQL 1927 connection killed, 4031 idle disconnect,
+        // 2006/2013 server gone.
+        sqlx::Error::Database(d) => {
+            matches!(
+                database_code(d.as_ref()).as_deref(),
+                Some("57P01" | "57P02" | "57P03" | "1927" | "4031" | "2006" | "2013")
+            )
+        }
+        _ => false,
+    }
+}
+
 /// The database's error code and message of a driver error.
 pub(crate) fn db_code_and_message(e: &sqlx::Error) -> (Option<String>, String) {
     match e {

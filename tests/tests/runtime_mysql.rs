@@ -160,3 +160,24 @@ async fn errors_never_show_the_password() {
     }
     assert_eq!(codes, [Some("P1000"), Some("P1000"), Some("P1001"), Some("P1013")]);
 }
+
+/// The pooled connection verify reuses was killed meanwhile (server restart, idle timeout): verify retries once
+/// on a tested connection instead of failing.
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_survives_a_killed_pooled_connection() {
+    let env = Env::new(KIND).await;
+    let db = Database::connect(&format!("{}?connection_limit=1", env.url)).await.unwrap();
+    let m = MigrationsDir::new().add(M1, S1).load();
+    Migrator::new(&m).deploy(&db).await.unwrap();
+    Migrator::new(&m).verify(&db).await.unwrap();
+    let pool = db.mysql_pool().unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()").fetch_one(&mut *conn).await.unwrap();
+    drop(conn);
+    tokio::time::sleep(Duration::from_millis(200)).await; // back in the pool (after sqlx's release ping)
+    env.exec(&format!("KILL {id}")).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    Migrator::new(&m).verify(&db).await.unwrap();
+    Migrator::new(&m).status(&db).await.unwrap();
+    db.close().await;
+}

@@ -33,6 +33,8 @@ enum Handle {
 
 pub(crate) struct Conn {
     handle: Handle,
+    /// The pool, while the pooled connection has not been tested (see [`Conn::pooled`]).
+    untested: Option<MySqlPool>,
 }
 
 impl Conn {
@@ -41,12 +43,17 @@ impl Conn {
         let conn = MySqlConnection::connect_with(&options)
             .await
             .map_err(|e| Error::db("opening the migration connection", &e))?;
-        Ok(Self { handle: Handle::Own(conn) })
+        Ok(Self { handle: Handle::Own(conn), untested: None })
     }
 
+    /// An idle connection as it is, without sqlx's test ping, so `verify` is one round trip; if it turns out
+    /// dead, `load_rows` retries once on a new connection. No idle connection: a tested (or new) one.
     pub async fn pooled(pool: &MySqlPool) -> Result<Self, Error> {
+        if let Some(conn) = pool.try_acquire() {
+            return Ok(Self { handle: Handle::Pooled(conn), untested: Some(pool.clone()) });
+        }
         let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
-        Ok(Self { handle: Handle::Pooled(conn) })
+        Ok(Self { handle: Handle::Pooled(conn), untested: None })
     }
 
     fn c(&mut self) -> &mut MySqlConnection {
@@ -105,12 +112,19 @@ impl Conn {
 
     /// A text-protocol query: one round trip.
     pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
-        let rows = sqlx::raw_sql(
-            "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
-             FROM _prisma_migrations",
-        )
-        .fetch_all(self.c())
-        .await;
+        let mut rows = self.select_rows().await;
+        if let Err(e) = &rows
+            && crate::error::connection_lost(e)
+            && let Some(pool) = self.untested.take()
+        {
+            // A connection of its own: the dead one still holds its pool slot until it is replaced (and a
+            // one-connection pool would wait forever).
+            let fresh = MySqlConnection::connect_with(&pool.connect_options())
+                .await
+                .map_err(|e| Error::db("reconnecting", &e))?;
+            self.handle = Handle::Own(fresh);
+            rows = self.select_rows().await;
+        }
         match rows {
             Ok(rows) => rows.iter().map(record).collect::<Result<Vec<_>, _>>().map(Some),
             // 1146 ER_NO_SUCH_TABLE.
@@ -121,6 +135,15 @@ impl Conn {
             }
             Err(e) => Err(Error::db("reading _prisma_migrations", &e)),
         }
+    }
+
+    async fn select_rows(&mut self) -> Result<Vec<MySqlRow>, sqlx::Error> {
+        sqlx::raw_sql(
+            "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
+             FROM _prisma_migrations",
+        )
+        .fetch_all(self.c())
+        .await
     }
 
     pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {

@@ -48,7 +48,11 @@ impl Conn {
         Ok(Self { handle: Handle::Own(conn) })
     }
 
+    /// An idle connection as it is (a file cannot go away like a server connection), else a new one.
     pub async fn pooled(pool: &SqlitePool) -> Result<Self, Error> {
+        if let Some(conn) = pool.try_acquire() {
+            return Ok(Self { handle: Handle::Pooled(conn) });
+        }
         let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
         Ok(Self { handle: Handle::Pooled(conn) })
     }
