@@ -88,6 +88,12 @@ async fn killed_holder(kind: Kind, bound: Duration) {
     assert!(stderr.lines().any(|l| l.starts_with("pm-deployer: error P3009: ")), "{stderr}");
     assert!(stderr.contains(SLOW), "P3009 names the interrupted migration: {stderr}");
     assert!(took < bound, "{kind:?}: a dead holder blocked the next deployer for {took:?} (bound {bound:?})");
+    // What the kill left of the slow migration: on PostgreSQL the server aborted the script when it noticed the
+    // dead client, rolling back its `CREATE TABLE`; MySQL had already committed it (DDL autocommits).
+    let raw = target.raw().await;
+    let tables = raw.tables().await;
+    raw.close().await;
+    assert_eq!(tables.contains(&"slow_a".to_owned()), kind == Kind::MySql, "{kind:?}: {tables:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
