@@ -243,6 +243,7 @@ async fn verify_on(
             return Err(format!("{} rows, expected {}", rows.len(), a.verify));
         }
     }
+    let breakdown = verify_breakdown(a, &db, &migrator, &pool).await?;
     pool.close().await;
     db.close().await;
     let (ours, select) = (median(ours), median(select));
@@ -260,6 +261,7 @@ async fn verify_on(
         us(select)
     );
     let _ = writeln!(out, "| **ours / one SELECT** (target ≤ 2.00×) | **{}** |", ratio(ours, select));
+    out.push_str(&breakdown);
     if a.prisma {
         let mut p = vec![];
         for _ in 0..3 {
@@ -270,6 +272,48 @@ async fn verify_on(
         let _ = writeln!(out, "| ours / Prisma CLI | {} |", ratio(ours, p));
     }
     Ok(())
+}
+
+/// The SELECT's columns, decoded as verify decodes them.
+type Decoded = (String, String, Option<Utc>, String, Option<String>, Option<Utc>, Utc, i32);
+type Utc = sqlx::types::chrono::DateTime<sqlx::types::chrono::Utc>;
+
+const COLUMNS: &str = "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, \
+                       applied_steps_count FROM _prisma_migrations";
+
+/// Where verify's time goes: the same rows fetched and decoded in the ways a reader can, and `status`.
+async fn verify_breakdown(
+    a: &Args,
+    db: &Database,
+    migrator: &Migrator<'_>,
+    pool: &sqlx::PgPool,
+) -> Result<String, String> {
+    let e = |e: sqlx::Error| e.to_string();
+    let (mut binary, mut text, mut status) = (vec![], vec![], vec![]);
+    for _ in 0..a.iterations {
+        let t = Instant::now();
+        let rows: Vec<Decoded> = sqlx::query_as(COLUMNS).fetch_all(pool).await.map_err(e)?;
+        binary.push(t.elapsed());
+        assert_eq!(rows.len(), a.verify);
+        let t = Instant::now();
+        let rows = sqlx::raw_sql(COLUMNS).fetch_all(pool).await.map_err(e)?;
+        for r in &rows {
+            use sqlx::Row as _;
+            let _: (String, String, Option<Utc>) =
+                (r.try_get(0).map_err(e)?, r.try_get(1).map_err(e)?, r.try_get(2).map_err(e)?);
+            let _: (Option<Utc>, Utc, i32) =
+                (r.try_get(5).map_err(e)?, r.try_get(6).map_err(e)?, r.try_get(7).map_err(e)?);
+        }
+        text.push(t.elapsed());
+        let t = Instant::now();
+        migrator.status(db).await.map_err(|e| e.to_string())?;
+        status.push(t.elapsed());
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "| breakdown: the 8 columns, prepared (binary) and decoded | {} |", us(median(binary)));
+    let _ = writeln!(out, "| breakdown: the 8 columns, simple query (text) and decoded | {} |", us(median(text)));
+    let _ = writeln!(out, "| breakdown: ours `Migrator::status` | {} |", us(median(status)));
+    Ok(out)
 }
 
 async fn server_facts(admin: &sqlx::PgPool) -> Result<String, String> {

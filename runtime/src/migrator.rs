@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tracing::Instrument as _;
 
-use crate::backend::{Conn, NewRow, ScriptError};
+use crate::backend::{Conn, NewRow, RowState, ScriptError};
 use crate::error::FailedMigration;
 use crate::report::{
     AppliedMigration, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan, PlannedMigration,
@@ -185,14 +185,14 @@ impl<'m> Migrator<'m> {
     }
 
     /// Names with a row that is not rolled back and no local migration, in `started_at` order.
-    fn missing(&self, rows: &[MigrationRecord]) -> Vec<String> {
+    fn missing<R: Row>(&self, rows: &[R]) -> Vec<String> {
         let local: HashSet<&str> = self.migrations.iter().map(Migration::name).collect();
         let mut seen: HashSet<&str> = HashSet::new();
         let mut names: Vec<String> = Vec::new();
-        for r in rows.iter().filter(|r| r.rolled_back_at.is_none()) {
-            let name = r.migration_name.as_str();
+        for r in rows.iter().filter(|r| !r.rolled_back()) {
+            let name = r.name();
             if !local.contains(name) && seen.insert(name) {
-                names.push(r.migration_name.clone());
+                names.push(name.to_owned());
             }
         }
         names
@@ -247,18 +247,22 @@ impl<'m> Migrator<'m> {
     /// [`Error::NotUpToDate`] listing what is wrong; P3019; [`Error::Database`].
     pub async fn verify(&self, db: &Database) -> Result<(), Error> {
         self.check_provider(db)?;
-        let status = self.status_of(read_rows(db).await?);
-        let names = |s: MigrationState| -> Vec<String> {
-            status.migrations.iter().filter(|m| m.state == s).map(|m| m.name.clone()).collect()
-        };
-        let pending: Vec<String> = status.pending().iter().map(|m| m.name.clone()).collect();
-        let failed = names(MigrationState::Failed);
-        let edited = if self.allow_edited { Vec::new() } else { names(MigrationState::Edited) };
-        let missing_locally = if self.allow_missing {
-            Vec::new()
-        } else {
-            status.missing_locally.iter().map(|r| r.migration_name.clone()).collect()
-        };
+        let mut conn = Conn::pooled(db).await?;
+        let rows = conn.load_states().await;
+        conn.close().await;
+        let rows = rows?.unwrap_or_default();
+        let by_name = rows_by_name(&rows);
+        let (mut pending, mut failed, mut edited) = (Vec::new(), Vec::new(), Vec::new());
+        for m in self.migrations {
+            let own = by_name.get(m.name()).map_or(&[][..], Vec::as_slice);
+            match decide(m, own).0 {
+                MigrationState::Pending | MigrationState::RolledBack => pending.push(m.name().to_owned()),
+                MigrationState::Failed => failed.push(m.name().to_owned()),
+                MigrationState::Edited if !self.allow_edited => edited.push(m.name().to_owned()),
+                _ => {}
+            }
+        }
+        let missing_locally = if self.allow_missing { Vec::new() } else { self.missing(&rows) };
         if pending.is_empty() && failed.is_empty() && edited.is_empty() && missing_locally.is_empty() {
             Ok(())
         } else {
@@ -539,16 +543,7 @@ async fn rollback_locked(conn: &mut Conn, name: &str, down: &str, force: bool) -
 /// The state of one local migration from its rows: a failed row wins, then an applied row (edited when its
 /// checksum does not match), then all rolled back; no row = pending.
 fn migration_status(m: &Migration, own: &[&MigrationRecord]) -> MigrationStatus {
-    let (state, row) = if let Some(r) = own.iter().rev().find(|r| r.is_failed()) {
-        (MigrationState::Failed, Some(*r))
-    } else if let Some(r) = own.iter().find(|r| r.is_applied()) {
-        let matches = checksum_matches(&r.checksum, m);
-        (if matches { MigrationState::Applied } else { MigrationState::Edited }, Some(*r))
-    } else if let Some(r) = own.last() {
-        (MigrationState::RolledBack, Some(*r))
-    } else {
-        (MigrationState::Pending, None)
-    };
+    let (state, row) = decide(m, own);
     MigrationStatus {
         name: m.name().to_owned(),
         state,
@@ -561,12 +556,73 @@ fn migration_status(m: &Migration, own: &[&MigrationRecord]) -> MigrationStatus 
     }
 }
 
+/// The columns that decide a migration's state, read from a full row (status) or a narrow one (verify), so
+/// both decide with the same code.
+trait Row {
+    fn name(&self) -> &str;
+    fn checksum(&self) -> &str;
+    fn finished(&self) -> bool;
+    fn rolled_back(&self) -> bool;
+
+    fn is_applied(&self) -> bool {
+        self.finished() && !self.rolled_back()
+    }
+
+    fn is_failed(&self) -> bool {
+        !self.finished() && !self.rolled_back()
+    }
+}
+
+impl Row for MigrationRecord {
+    fn name(&self) -> &str {
+        &self.migration_name
+    }
+    fn checksum(&self) -> &str {
+        &self.checksum
+    }
+    fn finished(&self) -> bool {
+        self.finished_at.is_some()
+    }
+    fn rolled_back(&self) -> bool {
+        self.rolled_back_at.is_some()
+    }
+}
+
+impl Row for RowState {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn checksum(&self) -> &str {
+        &self.checksum
+    }
+    fn finished(&self) -> bool {
+        self.finished
+    }
+    fn rolled_back(&self) -> bool {
+        self.rolled_back
+    }
+}
+
+/// The state of one local migration from its rows (in `started_at` order) and the row that decides it.
+fn decide<'r, R: Row>(m: &Migration, own: &[&'r R]) -> (MigrationState, Option<&'r R>) {
+    if let Some(r) = own.iter().rev().find(|r| r.is_failed()) {
+        (MigrationState::Failed, Some(*r))
+    } else if let Some(r) = own.iter().find(|r| r.is_applied()) {
+        let matches = checksum_matches(r.checksum(), m);
+        (if matches { MigrationState::Applied } else { MigrationState::Edited }, Some(*r))
+    } else if let Some(r) = own.last() {
+        (MigrationState::RolledBack, Some(*r))
+    } else {
+        (MigrationState::Pending, None)
+    }
+}
+
 /// The rows of each name, in `started_at` order: one pass, so status and verify stay linear in the history
 /// (a per-migration scan of every row made `verify` quadratic: 4 ms for 1,000 migrations, BENCHMARKS.md).
-fn rows_by_name(rows: &[MigrationRecord]) -> HashMap<&str, Vec<&MigrationRecord>> {
-    let mut by_name: HashMap<&str, Vec<&MigrationRecord>> = HashMap::with_capacity(rows.len());
+fn rows_by_name<R: Row>(rows: &[R]) -> HashMap<&str, Vec<&R>> {
+    let mut by_name: HashMap<&str, Vec<&R>> = HashMap::with_capacity(rows.len());
     for r in rows {
-        by_name.entry(r.migration_name.as_str()).or_default().push(r);
+        by_name.entry(r.name()).or_default().push(r);
     }
     by_name
 }

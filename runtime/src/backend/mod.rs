@@ -25,6 +25,26 @@ pub(crate) struct NewRow<'a> {
     pub logs: Option<&'a str>,
 }
 
+/// The state-deciding columns of a row of `_prisma_migrations`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RowState {
+    pub name: String,
+    pub checksum: String,
+    pub finished: bool,
+    pub rolled_back: bool,
+}
+
+impl From<MigrationRecord> for RowState {
+    fn from(r: MigrationRecord) -> Self {
+        Self {
+            finished: r.finished_at.is_some(),
+            rolled_back: r.rolled_back_at.is_some(),
+            name: r.migration_name,
+            checksum: r.checksum,
+        }
+    }
+}
+
 /// How a script failed.
 #[derive(Debug)]
 pub(crate) struct ScriptError {
@@ -147,6 +167,18 @@ impl Conn {
             rows.sort_by_key(|r| r.started_at);
             rows
         }))
+    }
+
+    /// What `verify` needs of every row (name, checksum, finished, rolled back), in `started_at` order; `None`
+    /// when the table does not exist. One SELECT; on PostgreSQL a narrower one than [`Conn::load_rows`], so
+    /// no timestamp is sent as text and parsed back (3× faster for 1,000 rows, BENCHMARKS.md).
+    pub async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Self::Postgres(c) => c.load_states().await,
+            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            _ => Ok(self.load_rows().await?.map(|rows| rows.into_iter().map(RowState::from).collect())),
+        }
     }
 
     /// PostgreSQL: whether deploy's bookkeeping writes may commit without waiting for their WAL flush (see

@@ -8,7 +8,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::{Connection as _, Executor as _, Postgres, Row as _};
 
-use super::{NewRow, ScriptError, run_counting};
+use super::{NewRow, RowState, ScriptError, run_counting};
 use crate::Error;
 use crate::report::MigrationRecord;
 use crate::url::quote_ident;
@@ -136,6 +136,33 @@ impl Conn {
             // 42P01 undefined_table (also when the search_path schema does not exist).
             Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
             Err(e) => Err(Error::db("reading _prisma_migrations", &e)),
+        }
+    }
+
+    /// The narrow SELECT of `verify`: booleans and two strings, sorted by the server.
+    pub async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
+        let rows = sqlx::raw_sql(
+            "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
+             FROM _prisma_migrations ORDER BY started_at",
+        )
+        .fetch_all(self.c())
+        .await;
+        let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
+        match rows {
+            Ok(rows) => rows
+                .iter()
+                .map(|r| {
+                    Ok(RowState {
+                        name: r.try_get(0).map_err(get)?,
+                        checksum: r.try_get(1).map_err(get)?,
+                        finished: r.try_get(2).map_err(get)?,
+                        rolled_back: r.try_get(3).map_err(get)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
+            Err(e) => Err(get(e)),
         }
     }
 
