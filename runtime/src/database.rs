@@ -231,9 +231,11 @@ impl From<sqlx::MySqlPool> for Database {
     }
 }
 
-/// No ping before handing out an idle connection (as Prisma's engine): `verify` stays one round trip.
+/// sqlx's defaults (an idle connection is pinged before it is handed out, so the application's own queries
+/// survive a server restart); the migrator's reads take idle connections without that ping and retry on
+/// a dead one themselves (`backend`), so `verify` stays one round trip.
 fn pool_options<DB: sqlx::Database>(settings: PoolSettings) -> sqlx::pool::PoolOptions<DB> {
-    let mut o = sqlx::pool::PoolOptions::<DB>::new().test_before_acquire(false);
+    let mut o = sqlx::pool::PoolOptions::<DB>::new();
     if let Some(n) = settings.max_connections {
         o = o.max_connections(n);
     }

@@ -274,3 +274,24 @@ async fn status_on_a_vanished_database_is_p1003() {
     let err = Migrator::new(&m).status(&db).await.unwrap_err();
     assert_eq!(err.code(), Some("P1003"), "{err}");
 }
+
+/// The pooled connection verify reuses was terminated meanwhile (failover, `pg_terminate_backend`): verify
+/// retries once on a new connection instead of failing; the app's own queries on the pool survive too.
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_survives_a_terminated_pooled_connection() {
+    let env = Env::new(KIND).await;
+    let db = Database::connect(&format!("{}?connection_limit=1&schema=app", env.url)).await.unwrap();
+    let m = MigrationsDir::new().add(M1, S1).load();
+    Migrator::new(&m).deploy(&db).await.unwrap();
+    Migrator::new(&m).verify(&db).await.unwrap();
+    let pool = db.postgres_pool().unwrap();
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(pool).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await; // back in the pool (after sqlx's release ping)
+    env.exec(&format!("SELECT pg_terminate_backend({pid})")).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    Migrator::new(&m).verify(&db).await.unwrap();
+    Migrator::new(&m).status(&db).await.unwrap();
+    let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(pool).await.unwrap();
+    assert_eq!(one, 1);
+    db.close().await;
+}

@@ -37,6 +37,8 @@ pub(crate) struct Conn {
     schema: Option<String>,
     /// Bookkeeping writes commit without waiting for the WAL flush (see [`Conn::defer_flush`]).
     deferred: bool,
+    /// The pool, while the pooled connection has not been tested (see [`Conn::pooled`]).
+    untested: Option<PgPool>,
 }
 
 impl Conn {
@@ -53,12 +55,32 @@ impl Conn {
         if let Some(set) = set_search_path(&options, schema.as_deref()) {
             conn.execute(sqlx::AssertSqlSafe(set)).await.map_err(|e| Error::db("setting the search_path", &e))?;
         }
-        Ok(Self { handle: Handle::Own(conn), schema, deferred: false })
+        Ok(Self { handle: Handle::Own(conn), schema, deferred: false, untested: None })
     }
 
+    /// An idle connection as it is, without sqlx's test ping, so `verify` is one round trip; if it turns out
+    /// dead, the read is retried once on a new connection. No idle connection: a tested (or new) one.
     pub async fn pooled(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
+        if let Some(conn) = pool.try_acquire() {
+            return Ok(Self { handle: Handle::Pooled(conn), schema, deferred: false, untested: Some(pool.clone()) });
+        }
         let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
-        Ok(Self { handle: Handle::Pooled(conn), schema, deferred: false })
+        Ok(Self { handle: Handle::Pooled(conn), schema, deferred: false, untested: None })
+    }
+
+    /// A read-only simple query; on an untested pooled connection that turns out dead (server restarted,
+    /// session terminated), once more on a new connection of its own (the dead one still holds its pool slot).
+    async fn read(&mut self, sql: &'static str) -> Result<Result<Vec<PgRow>, sqlx::Error>, Error> {
+        let mut rows = sqlx::raw_sql(sql).fetch_all(self.c()).await;
+        if let Err(e) = &rows
+            && crate::error::connection_lost(e)
+            && let Some(pool) = self.untested.take()
+        {
+            let fresh = Self::dedicated(&pool, self.schema.clone()).await?;
+            self.handle = fresh.handle;
+            rows = sqlx::raw_sql(sql).fetch_all(self.c()).await;
+        }
+        Ok(rows)
     }
 
     fn c(&mut self) -> &mut PgConnection {
@@ -125,12 +147,12 @@ impl Conn {
     /// The simple-query protocol: one round trip (a prepared statement would take two), which is what makes
     /// `verify` a single SELECT.
     pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
-        let rows = sqlx::raw_sql(
-            "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
-             FROM _prisma_migrations",
-        )
-        .fetch_all(self.c())
-        .await;
+        let rows = self
+            .read(
+                "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, \
+                 applied_steps_count FROM _prisma_migrations",
+            )
+            .await?;
         match rows {
             Ok(rows) => rows.iter().map(record).collect::<Result<Vec<_>, _>>().map(Some),
             // 42P01 undefined_table (also when the search_path schema does not exist).
@@ -141,12 +163,12 @@ impl Conn {
 
     /// The narrow SELECT of `verify`: booleans and two strings, sorted by the server.
     pub async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
-        let rows = sqlx::raw_sql(
-            "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
-             FROM _prisma_migrations ORDER BY started_at",
-        )
-        .fetch_all(self.c())
-        .await;
+        let rows = self
+            .read(
+                "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
+                 FROM _prisma_migrations ORDER BY started_at",
+            )
+            .await?;
         let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
         match rows {
             Ok(rows) => rows
