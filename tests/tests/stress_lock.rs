@@ -101,11 +101,6 @@ async fn killed_holder_releases_the_postgres_lock_quickly() {
     killed_holder(Kind::Postgres, Duration::from_secs(5)).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn killed_holder_releases_the_mysql_lock_quickly() {
-    killed_holder(Kind::MySql, Duration::from_secs(8)).await;
-}
-
 /// A live holder runs an 11 s migration; a waiter started meanwhile logs its wait at least twice, then finds
 /// nothing to do.
 async fn live_holder_logs(kind: Kind) {
@@ -134,11 +129,6 @@ async fn live_holder_logs(kind: Kind) {
 #[tokio::test(flavor = "multi_thread")]
 async fn live_holder_makes_postgres_waiters_log() {
     live_holder_logs(Kind::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn live_holder_makes_mysql_waiters_log() {
-    live_holder_logs(Kind::MySql).await;
 }
 
 /// A waiter with a 1 s lock timeout gives up with P1002 naming the lock, and changes nothing.
@@ -180,11 +170,15 @@ async fn lock_timeout_is_p1002_on_postgres() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn lock_timeout_is_p1002_on_mysql() {
-    lock_timeout(Kind::MySql, "GET_LOCK('prisma_migrate')").await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn lock_timeout_is_p1002_on_sqlite() {
     lock_timeout(Kind::Sqlite, "exclusive lock on the SQLite database file").await;
+}
+
+/// MySQL's `GET_LOCK('prisma_migrate')` is one lock for the whole server (PRISMA.md), and every test of this
+/// binary shares one server: its scenarios run one after the other, or they would wait for each other.
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_killed_holder_live_holder_and_lock_timeout() {
+    killed_holder(Kind::MySql, Duration::from_secs(8)).await;
+    live_holder_logs(Kind::MySql).await;
+    lock_timeout(Kind::MySql, "GET_LOCK('prisma_migrate')").await;
 }
