@@ -160,10 +160,11 @@ impl Database {
 
     /// The PostgreSQL pool, to run the application's own queries on the same connections.
     #[cfg(feature = "postgres")]
+    #[allow(clippy::match_wildcard_for_single_variants, reason = "the other databases compiled in, if any")]
     pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
         match &self.pool {
             Pool::Postgres { pool, .. } => Some(pool),
-            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            #[allow(unreachable_patterns, reason = "the other databases compiled in, if any")]
             _ => None,
         }
     }
@@ -171,20 +172,22 @@ impl Database {
     /// The SQLite pool. While a deploy holds the migration lock (SQLite's exclusive locking mode), its
     /// connections wait.
     #[cfg(feature = "sqlite")]
+    #[allow(clippy::match_wildcard_for_single_variants, reason = "the other databases compiled in, if any")]
     pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
         match &self.pool {
             Pool::Sqlite(pool) => Some(pool),
-            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            #[allow(unreachable_patterns, reason = "the other databases compiled in, if any")]
             _ => None,
         }
     }
 
     /// The MySQL pool.
     #[cfg(feature = "mysql")]
+    #[allow(clippy::match_wildcard_for_single_variants, reason = "the other databases compiled in, if any")]
     pub fn mysql_pool(&self) -> Option<&sqlx::MySqlPool> {
         match &self.pool {
             Pool::MySql(pool) => Some(pool),
-            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            #[allow(unreachable_patterns, reason = "the other databases compiled in, if any")]
             _ => None,
         }
     }

@@ -324,6 +324,7 @@ impl Error {
 }
 
 /// Whether the connection itself is gone (killed, server restarted, network): worth one retry on a fresh one.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) fn connection_lost(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
