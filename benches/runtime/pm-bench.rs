@@ -281,6 +281,12 @@ type Utc = sqlx::types::chrono::DateTime<sqlx::types::chrono::Utc>;
 const COLUMNS: &str = "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, \
                        applied_steps_count FROM _prisma_migrations";
 
+/// Verify's query on PostgreSQL (runtime/src/backend/postgres.rs, `load_states`).
+const NARROW: &str = "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
+                      FROM _prisma_migrations ORDER BY started_at";
+const NARROW_UNSORTED: &str = "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
+                               FROM _prisma_migrations";
+
 /// Where verify's time goes: the same rows fetched and decoded in the ways a reader can, and `status`.
 async fn verify_breakdown(
     a: &Args,
@@ -290,7 +296,14 @@ async fn verify_breakdown(
 ) -> Result<String, String> {
     let e = |e: sqlx::Error| e.to_string();
     let (mut binary, mut text, mut status) = (vec![], vec![], vec![]);
+    let (mut narrow, mut narrow_unsorted) = (vec![], vec![]);
     for _ in 0..a.iterations {
+        let t = Instant::now();
+        sqlx::raw_sql(NARROW).fetch_all(pool).await.map_err(e)?;
+        narrow.push(t.elapsed());
+        let t = Instant::now();
+        sqlx::raw_sql(NARROW_UNSORTED).fetch_all(pool).await.map_err(e)?;
+        narrow_unsorted.push(t.elapsed());
         let t = Instant::now();
         let rows: Vec<Decoded> = sqlx::query_as(COLUMNS).fetch_all(pool).await.map_err(e)?;
         binary.push(t.elapsed());
@@ -310,6 +323,8 @@ async fn verify_breakdown(
         status.push(t.elapsed());
     }
     let mut out = String::new();
+    let _ = writeln!(out, "| breakdown: verify's narrow SELECT alone, not decoded | {} |", us(median(narrow)));
+    let _ = writeln!(out, "| breakdown: the same without `ORDER BY started_at` | {} |", us(median(narrow_unsorted)));
     let _ = writeln!(out, "| breakdown: the 8 columns, prepared (binary) and decoded | {} |", us(median(binary)));
     let _ = writeln!(out, "| breakdown: the 8 columns, simple query (text) and decoded | {} |", us(median(text)));
     let _ = writeln!(out, "| breakdown: ours `Migrator::status` | {} |", us(median(status)));

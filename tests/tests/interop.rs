@@ -562,3 +562,50 @@ async fn ours_waits_for_prismas_lock_then_finds_nothing_to_apply() {
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.finished && r.steps == 1), "{rows:?}");
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Hand-edited histories: two applied rows of one name (neither tool writes that; Prisma's resolve --applied
+// refuses with P3008). The first one by `started_at` decides, in `status` and `verify` alike, whatever order
+// the server returns the rows in.
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_and_status_agree_on_a_name_applied_twice() {
+    let t = Target::pg().await;
+    let Target::Pg(db) = &t else { unreachable!() };
+    let dir = three("postgresql");
+    let migrations = dir.load();
+    let ours = t.ours().await;
+    Migrator::new(&migrations).deploy(&ours).await.unwrap();
+    let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+    for (offset, edited) in [("-1 hour", true), ("+1 hour", false)] {
+        sqlx::query("DELETE FROM _prisma_migrations WHERE checksum = $1")
+            .bind("0".repeat(64))
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, applied_steps_count) \
+             VALUES ($1, $2, now() + $3::interval, now() + $3::interval, $4, 1)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind("0".repeat(64))
+        .bind(offset)
+        .bind(SECOND)
+        .execute(&pool)
+        .await
+        .unwrap();
+        let m = Migrator::new(&migrations);
+        let status = m.status(&ours).await.unwrap();
+        let verdict = m.verify(&ours).await;
+        if edited {
+            assert_eq!(status.edited().iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), [SECOND]);
+            let err = verdict.unwrap_err().to_string();
+            assert!(err.contains("edited") && err.contains(SECOND), "{err}");
+        } else {
+            assert!(status.is_up_to_date(), "{status:?}");
+            verdict.unwrap();
+        }
+    }
+    pool.close().await;
+    ours.close().await;
+}

@@ -169,9 +169,9 @@ impl Conn {
         }))
     }
 
-    /// What `verify` needs of every row (name, checksum, finished, rolled back), in `started_at` order; `None`
-    /// when the table does not exist. One SELECT; on PostgreSQL a narrower one than [`Conn::load_rows`], so
-    /// no timestamp is sent as text and parsed back (3× faster for 1,000 rows, BENCHMARKS.md).
+    /// What `verify` needs of every row (name, checksum, finished, rolled back); `None` when the table does
+    /// not exist. One SELECT; on PostgreSQL a narrower one than [`Conn::load_rows`], so no timestamp is sent
+    /// as text and parsed back (BENCHMARKS.md). In no guaranteed order: see `migrator::load_states_in_order`.
     pub async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
         match self {
             #[cfg(feature = "postgres")]

@@ -161,12 +161,12 @@ impl Conn {
         }
     }
 
-    /// The narrow SELECT of `verify`: booleans and two strings, sorted by the server.
+    /// The narrow SELECT of `verify`: booleans and two strings, unsorted (see `migrator::load_states_in_order`).
     pub async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
         let rows = self
             .read(
                 "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
-                 FROM _prisma_migrations ORDER BY started_at",
+                 FROM _prisma_migrations",
             )
             .await?;
         let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
