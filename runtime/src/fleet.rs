@@ -349,6 +349,10 @@ struct Planned {
 
 /// Where one target lives, as far as the migration lock and identity go.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    not(all(any(feature = "postgres", feature = "mysql"), feature = "sqlite")),
+    allow(dead_code, reason = "a variant exists only for the databases compiled in")
+)]
 enum Place {
     /// (lock scope, what inside it): PostgreSQL (host, port, database) + schema; MySQL (host, port) + database.
     Shared { scope: String, within: String },
