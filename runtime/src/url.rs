@@ -24,9 +24,12 @@ use crate::Error;
 /// assert_eq!(prisma_migrations::redact_url("file:./dev.db"), "file:./dev.db");
 /// ```
 pub fn redact_url(url: &str) -> String {
+    // `://` counts only right after a scheme (letters, digits, `+-.`): one later in the text is not a separator.
     let (head, rest) = match url.find("://") {
-        Some(i) => url.split_at(i + 3),
-        None => ("", url),
+        Some(i) if i > 0 && url[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) => {
+            url.split_at(i + 3)
+        }
+        _ => ("", url),
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let at_after_authority = rest[authority_end..].contains('@');
@@ -328,6 +331,7 @@ mod tests {
         assert_eq!(redact_url("postgresql://app:123/ss@db/app"), "postgresql://app:***@db/app");
         assert_eq!(redact_url("postgresql://:pw?x@:1"), "postgresql://:***@:1");
         assert_eq!(redact_url("u:s3cr3t@h:1/d"), "u:***@h:1/d");
+        assert_eq!(redact_url(":s3cr3t@:1/://?x=1"), ":***@:1/://?x=1");
     }
 
     #[test]

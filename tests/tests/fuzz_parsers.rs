@@ -337,11 +337,20 @@ fn connect_with_garbage_urls_errs_without_panicking_or_leaking_the_password() {
 #[test]
 fn redact_url_never_shows_the_password() {
     let strategy = (
-        prop_oneof![Just("postgresql://"), Just("mysql://"), Just("x://"), Just("postgres://")],
+        prop_oneof![
+            Just("postgresql://"),
+            Just("mysql://"),
+            Just("x://"),
+            Just("postgres://"),
+            Just(""),
+            Just("postgresql:"),
+            Just("mysql:/"),
+            Just(" postgresql://"),
+        ],
         "[a-z]{0,6}",
         password(),
         "[a-z0-9\\.\\[\\]:@]{0,12}",
-        "(/\\PC{0,10})?",
+        prop_oneof!["(/\\PC{0,10})?", "/://[a-z@:]{0,6}", "\\?[a-z]=[a-z@:/]{0,6}"],
     );
     runner(256, 2000)
         .run(&strategy, |(scheme, user, pw, host, rest)| {

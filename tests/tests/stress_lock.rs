@@ -22,10 +22,11 @@ fn sleep(kind: Kind, secs: u32) -> String {
     match kind {
         Kind::Postgres => format!("SELECT pg_sleep({secs});\n"),
         Kind::MySql => format!("SELECT SLEEP({secs});\n"),
-        // About 0.5 s per 1,000,000 on this machine's debug build; only a lower bound matters here.
+        // 0.2 to 0.5 s per 1,000,000 on this machine's debug build: 5,000,000 a "second" errs on the long side,
+        // which is all the lock-timeout test needs (the holder must outlast the waiter's 1 s timeout).
         Kind::Sqlite => format!(
             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {}) SELECT count(*) FROM c;\n",
-            u64::from(secs) * 2_000_000
+            u64::from(secs) * 5_000_000
         ),
     }
 }
