@@ -200,3 +200,34 @@ async fn create_index_concurrently_completes_while_another_process_waits_for_the
     assert_eq!(finished, 4);
     pool.close().await;
 }
+
+/// Deployers that start at the same instant on one SQLite file, many times over. In exclusive locking mode a
+/// connection keeps every lock it ever took, so two that each got a SHARED lock on the way to `BEGIN
+/// EXCLUSIVE` used to block each other until the lock timeout (about 1 round in 30).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_deployers_starting_together_never_block_each_other() {
+    use prisma_migrations::{ConnectOptions, Database, Migrator};
+    let dir = MigrationsDir::new().add("20250101000000_create_t", "CREATE TABLE \"t\" (\"id\" INTEGER);\n");
+    let migrations = std::sync::Arc::new(dir.load());
+    for round in 0..60 {
+        let db = sqlite();
+        let opts = ConnectOptions::new().create_if_missing(true);
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(3));
+        let mut tasks = Vec::new();
+        for _ in 0..3 {
+            let conn = Database::connect_with(&db.url(), &opts).await.unwrap();
+            let (m, barrier) = (migrations.clone(), barrier.clone());
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                let r = Migrator::new(&m).lock_timeout(Duration::from_secs(10)).deploy(&conn).await;
+                conn.close().await;
+                r.map(|r| r.applied.len())
+            }));
+        }
+        let mut applied = 0;
+        for t in tasks {
+            applied += t.await.unwrap().unwrap_or_else(|e| panic!("round {round}: {e}"));
+        }
+        assert_eq!(applied, 1, "round {round}");
+    }
+}

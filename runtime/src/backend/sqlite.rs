@@ -71,7 +71,15 @@ impl Conn {
         self.c().execute(setup).await.map_err(|e| Error::db("taking the migration lock", &e))?;
         let taken = match self.c().execute("BEGIN EXCLUSIVE; COMMIT;").await {
             Ok(_) => true,
-            Err(sqlx::Error::Database(d)) if is_busy(d.code().as_deref()) => false,
+            Err(sqlx::Error::Database(d)) if is_busy(d.code().as_deref()) => {
+                // In exclusive mode a connection keeps every lock it took, including the SHARED lock a failed
+                // `BEGIN EXCLUSIVE` got on its way: two waiters that each kept one blocked each other until the
+                // lock timeout (tests/tests/contention.rs). Back to normal mode and one read, which ends by
+                // releasing it; the next attempt starts with no lock held.
+                let release = "PRAGMA main.locking_mode=NORMAL; SELECT count(*) FROM sqlite_master;";
+                let _ = self.c().execute(release).await;
+                false
+            }
             Err(e) => return Err(Error::db("taking the migration lock", &e)),
         };
         let restore = format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};");
