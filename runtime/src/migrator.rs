@@ -248,26 +248,55 @@ impl<'m> Migrator<'m> {
     pub async fn verify(&self, db: &Database) -> Result<(), Error> {
         self.check_provider(db)?;
         let mut conn = Conn::pooled(db).await?;
-        let rows = load_states_in_order(&mut conn).await;
+        let verdict = self.verify_on(&mut conn).await;
         conn.close().await;
-        let rows = rows?.unwrap_or_default();
-        let by_name = rows_by_name(&rows);
+        verdict?
+    }
+
+    /// Reads the rows once, unsorted; only when their order matters — a name with several applied rows (the
+    /// first one's checksum decides, as in `status`; a normal history never has that) or rows missing locally
+    /// (listed in `started_at` order) — are they read again, sorted. So the narrow SELECT needs no `ORDER BY`,
+    /// which cost as much as the rest of the query for 1,000 rows (BENCHMARKS.md).
+    async fn verify_on(&self, conn: &mut Conn) -> Result<Result<(), Error>, Error> {
+        let rows = conn.load_states().await?.unwrap_or_default();
+        if let Some(verdict) = self.verdict(&rows, false) {
+            return Ok(verdict);
+        }
+        let rows: Vec<RowState> = conn.load_rows().await?.unwrap_or_default().into_iter().map(RowState::from).collect();
+        Ok(self.verdict(&rows, true).unwrap_or(Ok(())))
+    }
+
+    /// `verify`'s answer: every local migration applied unedited, no failed one, no applied row missing
+    /// locally (the last two unless allowed). `None` when the rows are not `ordered` and their order could
+    /// change the answer or its wording.
+    fn verdict(&self, rows: &[RowState], ordered: bool) -> Option<Result<(), Error>> {
+        let mut by_name = rows_by_name(rows);
+        if !ordered && by_name.values().any(|own| own.iter().filter(|r| Row::is_applied(**r)).nth(1).is_some()) {
+            return None;
+        }
         let (mut pending, mut failed, mut edited) = (Vec::new(), Vec::new(), Vec::new());
         for m in self.migrations {
-            let own = by_name.get(m.name()).map_or(&[][..], Vec::as_slice);
-            match decide(m, own).0 {
+            let own = by_name.remove(m.name()).unwrap_or_default();
+            match decide(m, &own).0 {
                 MigrationState::Pending | MigrationState::RolledBack => pending.push(m.name().to_owned()),
                 MigrationState::Failed => failed.push(m.name().to_owned()),
                 MigrationState::Edited if !self.allow_edited => edited.push(m.name().to_owned()),
                 _ => {}
             }
         }
-        let missing_locally = if self.allow_missing { Vec::new() } else { self.missing(&rows) };
-        if pending.is_empty() && failed.is_empty() && edited.is_empty() && missing_locally.is_empty() {
+        // What is left in `by_name` has no local folder.
+        let missing_locally = if self.allow_missing || by_name.is_empty() {
+            Vec::new()
+        } else if ordered {
+            self.missing(rows)
+        } else {
+            return None;
+        };
+        Some(if pending.is_empty() && failed.is_empty() && edited.is_empty() && missing_locally.is_empty() {
             Ok(())
         } else {
             Err(Error::NotUpToDate { pending, failed, edited, missing_locally })
-        }
+        })
     }
 
     /// What `deploy` would apply now, in order, with the SQL: a dry run. Writes nothing, takes no lock, creates
@@ -417,19 +446,6 @@ async fn read_rows(db: &Database) -> Result<Option<Vec<MigrationRecord>>, Error>
     let rows = conn.load_rows().await;
     conn.close().await;
     rows
-}
-
-/// The rows verify decides on. Their order matters only when a name has several applied rows (the first
-/// one's checksum decides, as in `status`), which a normal history never has: only then are the rows read
-/// again, in `started_at` order. So the narrow SELECT needs no `ORDER BY`, which cost as much as the rest of
-/// the query for 1,000 rows (BENCHMARKS.md).
-async fn load_states_in_order(conn: &mut Conn) -> Result<Option<Vec<RowState>>, Error> {
-    let Some(rows) = conn.load_states().await? else { return Ok(None) };
-    let mut applied: HashSet<&str> = HashSet::new();
-    if rows.iter().filter(|r| Row::is_applied(*r)).all(|r| applied.insert(&r.name)) {
-        return Ok(Some(rows));
-    }
-    Ok(conn.load_rows().await?.map(|rows| rows.into_iter().map(RowState::from).collect()))
 }
 
 /// Creates the schema (PostgreSQL `?schema=`) and the table; with `check_empty`, refuses a schema that has
