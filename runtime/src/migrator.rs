@@ -486,9 +486,8 @@ async fn apply(conn: &mut Conn, m: &Migration, defer: bool, last: bool) -> Resul
     conn.insert_row(&row).await?;
     match conn.run_script(m.sql()).await {
         Ok(()) => {
-            conn.add_step(&id).await?;
             conn.defer_flush(defer && !last);
-            conn.set_finished(&id, Utc::now()).await?;
+            conn.finish(&id, Utc::now()).await?;
             let duration = start.elapsed();
             tracing::info!(
                 name = m.name(),

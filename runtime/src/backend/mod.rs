@@ -207,6 +207,20 @@ impl Conn {
         dispatch!(self, c => c.set_finished(id, at).await)
     }
 
+    /// After a script: `applied_steps_count + 1`, then `finished_at` — two writes, as Prisma (PostgreSQL: in
+    /// one round trip).
+    pub async fn finish(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Self::Postgres(c) => c.finish(id, at).await,
+            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            _ => {
+                self.add_step(id).await?;
+                self.set_finished(id, at).await
+            }
+        }
+    }
+
     pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
         dispatch!(self, c => c.set_logs(id, logs).await)
     }
