@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tracing::Instrument as _;
 
 use crate::backend::{Conn, NewRow, RowState, ScriptError};
@@ -135,9 +135,11 @@ impl<'m> Migrator<'m> {
         // CockroachDB has no such WAL setting to defer: keep every write as it is.
         let defer = self.migrations.provider() != Some("cockroachdb");
         let last = pending.len();
+        let mut held_back = None;
         for (i, m) in pending.into_iter().enumerate() {
             let span = tracing::info_span!("migration", name = m.name());
-            let duration = apply(conn, m, defer, i + 1 == last).instrument(span).await?;
+            let (duration, next) = apply(conn, m, defer, i + 1 == last, held_back.take()).instrument(span).await?;
+            held_back = next;
             applied.push(AppliedMigration { name: m.name().to_owned(), duration });
         }
         Ok((applied, created_table))
@@ -469,9 +471,17 @@ fn new_id() -> String {
 /// Prisma); on failure the error text goes to `logs` and deploy stops.
 ///
 /// The bookkeeping writes do not wait for their own WAL flush (PostgreSQL, `Conn::defer_flush`): the script's
-/// commit flushes them. The last write of a deploy is durable (`finished_at` of the `last` migration, or
-/// `logs` of a failure), so everything is on disk when deploy returns.
-async fn apply(conn: &mut Conn, m: &Migration, defer: bool, last: bool) -> Result<Duration, Error> {
+/// commit flushes them. With `defer`, the two UPDATEs of a migration that is not the `last` are held back
+/// (returned) and sent with the next migration's INSERT (`previous`), the same writes in one commit. The last
+/// write of a deploy is durable (the `last` migration's UPDATEs, or `logs` of a failure), so everything is on
+/// disk when deploy returns.
+async fn apply(
+    conn: &mut Conn,
+    m: &Migration,
+    defer: bool,
+    last: bool,
+    previous: Option<(String, DateTime<Utc>)>,
+) -> Result<(Duration, Option<(String, DateTime<Utc>)>), Error> {
     conn.defer_flush(defer);
     let start = Instant::now();
     let id = new_id();
@@ -483,18 +493,24 @@ async fn apply(conn: &mut Conn, m: &Migration, defer: bool, last: bool) -> Resul
         finished_at: None,
         logs: None,
     };
-    conn.insert_row(&row).await?;
+    conn.finish_then_insert(previous.as_ref().map(|(id, at)| (id.as_str(), *at)), &row).await?;
     match conn.run_script(m.sql()).await {
         Ok(()) => {
-            conn.defer_flush(defer && !last);
-            conn.finish(&id, Utc::now()).await?;
+            let finished_at = Utc::now();
+            let held_back = if defer && !last {
+                Some((id, finished_at))
+            } else {
+                conn.defer_flush(false);
+                conn.finish(&id, finished_at).await?;
+                None
+            };
             let duration = start.elapsed();
             tracing::info!(
                 name = m.name(),
                 duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
                 "applied migration"
             );
-            Ok(duration)
+            Ok((duration, held_back))
         }
         Err(e) => {
             conn.defer_flush(false);

@@ -221,6 +221,26 @@ impl Conn {
         }
     }
 
+    /// The previous migration's [`Conn::finish`] (when deploy held it back), then the next start row
+    /// (PostgreSQL: in one round trip and one commit).
+    pub async fn finish_then_insert(
+        &mut self,
+        previous: Option<(&str, DateTime<Utc>)>,
+        row: &NewRow<'_>,
+    ) -> Result<(), Error> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Self::Postgres(c) => c.finish_then_insert(previous, row).await,
+            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
+            _ => {
+                if let Some((id, at)) = previous {
+                    self.finish(id, at).await?;
+                }
+                self.insert_row(row).await
+            }
+        }
+    }
+
     pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
         dispatch!(self, c => c.set_logs(id, logs).await)
     }

@@ -202,37 +202,74 @@ impl Conn {
         if self.deferred { deferred_sql } else { sql }
     }
 
-    /// Deploy's start row (no `finished_at`, no `logs`) as one simple query: one round trip instead of two
-    /// (a prepared statement). Only when every text value needs no escaping: our UUID, the hex checksum, a
-    /// folder name of `[A-Za-z0-9_.-]` (which the naming rules guarantee); otherwise `None`.
-    fn start_row_literal(&self, row: &NewRow<'_>) -> Option<String> {
-        let plain =
-            |s: &str, extra: &[u8]| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || extra.contains(&b));
+    /// The `SET LOCAL` of a deferred flush, first in a simple-query message (one implicit transaction).
+    fn deferred_prefix(&self) -> &'static str {
+        if self.deferred { "SELECT set_config('synchronous_commit', 'off', true);\n" } else { "" }
+    }
+
+    /// Deploy's start row (no `finished_at`, no `logs`) as a literal INSERT, for a simple query: one round trip
+    /// instead of two (a prepared statement). Only when every text value needs no escaping: our UUID, the hex
+    /// checksum, a folder name of `[A-Za-z0-9_.-]` (which the naming rules guarantee); otherwise `None`.
+    fn start_row_sql(row: &NewRow<'_>) -> Option<String> {
         if row.finished_at.is_some() || row.logs.is_some() {
             return None;
         }
         if !plain(row.id, b"-") || !plain(row.checksum, b"") || !plain(row.name, b"_.-") {
             return None;
         }
-        let deferred = if self.deferred { "SELECT set_config('synchronous_commit', 'off', true);\n" } else { "" };
         let at = row.started_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         Some(format!(
-            "{deferred}INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
-             VALUES ('{id}', '{checksum}', '{at}'::timestamptz, NULL, '{name}', NULL, 0);",
+            "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
+             VALUES ('{id}', '{checksum}', '{at}'::timestamptz, NULL, '{name}', NULL, 0);\n",
             id = row.id,
             checksum = row.checksum,
             name = row.name,
         ))
     }
 
+    /// Prisma's two UPDATEs after a script (`applied_steps_count + 1`, then `finished_at`) as literal SQL, for
+    /// our own UUID ids only.
+    fn finish_sql(id: &str, at: DateTime<Utc>) -> Option<String> {
+        if !plain(id, b"-") {
+            return None;
+        }
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        Some(format!(
+            "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = '{id}';\n\
+             UPDATE _prisma_migrations SET finished_at = '{at}'::timestamptz WHERE id = '{id}';\n"
+        ))
+    }
+
+    async fn simple(&mut self, sql: String, action: &'static str) -> Result<(), Error> {
+        self.c().execute(sqlx::AssertSqlSafe(sql)).await.map(drop).map_err(|e| Error::db(action, &e))
+    }
+
+    /// The previous migration's two UPDATEs and the next one's INSERT in one simple-query message: the same
+    /// three writes, one round trip and one commit. With deferred flushes every commit costs a WAL flush
+    /// wake-up of its own, so fewer commits per migration is what brings deploy near `psql`'s floor
+    /// (BENCHMARKS.md, runtime). Falls back to separate statements when a value would need escaping.
+    pub async fn finish_then_insert(
+        &mut self,
+        previous: Option<(&str, DateTime<Utc>)>,
+        row: &NewRow<'_>,
+    ) -> Result<(), Error> {
+        let Some((id, at)) = previous else { return self.insert_row(row).await };
+        match (Self::finish_sql(id, at), Self::start_row_sql(row)) {
+            (Some(finish), Some(insert)) => {
+                let sql = format!("{}{finish}{insert}", self.deferred_prefix());
+                self.simple(sql, "recording the migration start").await
+            }
+            _ => {
+                self.finish(id, at).await?;
+                self.insert_row(row).await
+            }
+        }
+    }
+
     pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
-        if let Some(sql) = self.start_row_literal(row) {
-            return self
-                .c()
-                .execute(sqlx::AssertSqlSafe(sql))
-                .await
-                .map(drop)
-                .map_err(|e| Error::db("recording the migration start", &e));
+        if let Some(insert) = Self::start_row_sql(row) {
+            let sql = format!("{}{insert}", self.deferred_prefix());
+            return self.simple(sql, "recording the migration start").await;
         }
         let sql = self.deferred(
             "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
@@ -275,23 +312,14 @@ impl Conn {
 
     /// Prisma's two UPDATEs after a script (`applied_steps_count + 1`, then `finished_at`), both sent in one
     /// simple-query message: one round trip instead of four (two prepared statements), the same two writes,
-    /// committed together. The values are literals, so only an id of our own UUID shape takes this path.
+    /// committed together.
     pub async fn finish(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        let Some(finish) = Self::finish_sql(id, at) else {
             self.add_step(id).await?;
             return self.set_finished(id, at).await;
-        }
-        let deferred = if self.deferred { "SELECT set_config('synchronous_commit', 'off', true);\n" } else { "" };
-        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        let sql = format!(
-            "{deferred}UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = '{id}';\n\
-             UPDATE _prisma_migrations SET finished_at = '{at}'::timestamptz WHERE id = '{id}';"
-        );
-        self.c()
-            .execute(sqlx::AssertSqlSafe(sql))
-            .await
-            .map(drop)
-            .map_err(|e| Error::db("updating _prisma_migrations", &e))
+        };
+        let sql = format!("{}{finish}", self.deferred_prefix());
+        self.simple(sql, "updating _prisma_migrations").await
     }
 
     pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
@@ -396,4 +424,9 @@ pub(crate) async fn create_if_missing(
         let _ = conn.close().await;
     }
     Ok(created)
+}
+
+/// Non-empty and only ASCII letters, digits and the given bytes: safe inside a SQL string literal as is.
+fn plain(s: &str, extra: &[u8]) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
 }
