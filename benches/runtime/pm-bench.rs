@@ -174,7 +174,8 @@ fn us(d: Duration) -> String {
 }
 
 fn ratio(a: Duration, b: Duration) -> String {
-    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+    let r = a.as_secs_f64() / b.as_secs_f64();
+    if r < 0.01 { format!("1/{:.0}", 1.0 / r) } else { format!("{r:.2}×") }
 }
 
 async fn bench_deploy(a: &Args, admin: &sqlx::PgPool, server: &str, out: &mut String) -> Result<(), String> {
