@@ -609,3 +609,57 @@ async fn verify_and_status_agree_on_a_name_applied_twice() {
     pool.close().await;
     ours.close().await;
 }
+
+// SQLite: Prisma holds `PRAGMA main.locking_mode=EXCLUSIVE` while it deploys; ours polls `BEGIN EXCLUSIVE` until
+// it is free. (The other way round, Prisma waits only for SQLite's busy timeout, 5 s: a migration of ours that
+// runs longer makes Prisma's deploy fail — observed with the oracle, whose adapter then reports the busy error
+// as "unknown variant `SocketTimeout`".)
+#[tokio::test(flavor = "multi_thread")]
+async fn ours_waits_for_prismas_lock_on_sqlite() {
+    let t = Target::lite();
+    let Target::Lite(file) = &t else { unreachable!() };
+    let slow = "20250102120000_count_to_forty_million";
+    let dir = MigrationsDir::new()
+        .provider("sqlite")
+        .add(INIT, "CREATE TABLE \"users\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n")
+        .add(
+            slow,
+            "CREATE TABLE \"counted\" AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 40000000) \
+             SELECT count(*) AS n FROM c;\n",
+        );
+    let (url, path) = (t.url(), dir.path());
+    let prisma = tokio::task::spawn_blocking(move || oracle().run(&url, &path, &["migrate", "deploy"]));
+    // Prisma holds the lock once a reader with no busy timeout is refused.
+    let start = Instant::now();
+    loop {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(file.path()).busy_timeout(Duration::ZERO);
+        let locked = match sqlx::SqlitePool::connect_with(opts).await {
+            Ok(pool) => {
+                let r = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master").fetch_one(&pool).await;
+                pool.close().await;
+                r.is_err_and(|e| e.to_string().contains("locked"))
+            }
+            Err(e) => e.to_string().contains("locked"),
+        };
+        if locked {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_mins(1), "Prisma never took the lock");
+        assert!(
+            !prisma.is_finished(),
+            "Prisma finished before it was seen holding the lock: make the migration slower"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let migrations = dir.load();
+    let ours = t.ours().await;
+    let report = Migrator::new(&migrations).deploy(&ours).await.unwrap();
+    assert!(report.applied.is_empty(), "ours found nothing to apply: {report:?}");
+    assert!(report.lock_wait >= Duration::from_millis(100), "ours waited for Prisma's lock: {report:?}");
+    Migrator::new(&migrations).verify(&ours).await.unwrap();
+    ours.close().await;
+    assert_prisma(&prisma.await.unwrap(), 0, &[ALL_APPLIED, slow]);
+    let rows = t.rows().await;
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.finished && r.steps == 1), "{rows:?}");
+}
