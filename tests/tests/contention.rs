@@ -231,3 +231,59 @@ async fn sqlite_deployers_starting_together_never_block_each_other() {
         assert_eq!(applied, 1, "round {round}");
     }
 }
+
+/// The interface other tests rely on (tests/src/bin/pm-deployer.rs): one summary line, exit codes, the Prisma
+/// code on stderr, the signal file.
+#[test]
+fn pm_deployer_interface() {
+    let db = sqlite();
+    let dir = MigrationsDir::new()
+        .provider("sqlite")
+        .add("20250101000000_create_t", "CREATE TABLE \"t\" (\"id\" INTEGER);\n")
+        .add("20250101000100_read_missing", "SELECT * FROM \"no_such_table\";\n");
+    let run = |args: &[&str], env: Option<&Path>| {
+        let mut cmd = Command::new(DEPLOYER);
+        cmd.args(args);
+        if let Some(path) = env {
+            cmd.env("PM_DEPLOYER_SIGNAL_FILE", path);
+        }
+        let out = cmd.output().expect("run pm-deployer");
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let (url, path) = (db.url(), dir.path());
+    let path = path.to_str().unwrap();
+    assert_eq!(run(&[], None).0, Some(2), "usage error");
+    assert_eq!(run(&[&url, path, "launch"], None).0, Some(2), "unknown command");
+
+    let (code, _, stderr) = run(&[&url, path, "status"], None);
+    assert_eq!(code, Some(1), "status on a missing database: {stderr}");
+    assert!(stderr.starts_with("pm-deployer: error P1003: "), "{stderr}");
+
+    let signal = db.path().with_file_name("pid");
+    let (code, stdout, stderr) = run(&[&url, path], Some(&signal));
+    assert_eq!(code, Some(1));
+    assert_eq!(stdout, "");
+    assert!(stderr.starts_with("pm-deployer: error P3018: "), "{stderr}");
+    assert!(std::fs::read_to_string(&signal).unwrap().parse::<u32>().is_ok(), "pid written to the signal file");
+
+    let (code, stdout, _) = run(&[&url, path, "status"], None);
+    assert_eq!(
+        (code, stdout.trim()),
+        (Some(1), "status: not up to date (0 pending, 1 failed, 0 edited, 0 missing locally)")
+    );
+    let (code, _, stderr) = run(&[&url, path, "verify"], None);
+    assert_eq!(code, Some(1));
+    assert!(stderr.starts_with("pm-deployer: error -: "), "{stderr}");
+
+    let (code, stdout, _) = run(&[&url, path, "resolve-applied", "20250101000100_read_missing"], None);
+    assert_eq!((code, stdout.trim()), (Some(0), "resolve-applied: 20250101000100_read_missing"));
+    let (code, stdout, _) = run(&[&url, path, "verify"], None);
+    assert_eq!((code, stdout.trim()), (Some(0), "verify: up to date"));
+    let (code, stdout, _) = run(&[&url, path, "status"], None);
+    assert_eq!((code, stdout.trim()), (Some(0), "status: up to date"));
+    let (code, stdout, _) = run(&[&url, path, "deploy"], None);
+    assert_eq!((code, stdout.trim()), (Some(0), "deploy: applied 0 of 2 migration(s)"));
+    let (code, _, stderr) = run(&[&url, path, "resolve-rolled-back", "20250101000100_read_missing"], None);
+    assert_eq!(code, Some(1));
+    assert!(stderr.starts_with("pm-deployer: error P3012: "), "{stderr}");
+}
