@@ -1,8 +1,12 @@
 //! Prisma Migrate folders as a compile-time checked part of a Rust program, applied from that program with
 //! no Node.js and no Prisma CLI, recording every step in `_prisma_migrations` exactly as Prisma does.
 //!
-//! ```ignore
+//! ```
+//! // Every migration of the folder, checked and embedded at compile time (paths are relative to Cargo.toml).
 //! static MIGRATIONS: prisma_migrations::Migrations = prisma_migrations::migrations!("prisma/migrations");
+//!
+//! assert_eq!(MIGRATIONS.iter().next().map(|m| m.slug()), Some("create_users"));
+//! assert_eq!(MIGRATIONS.provider(), Some("sqlite"));
 //! ```
 //!
 //! At run time, connect with the URL Prisma uses and deploy, check or inspect:
