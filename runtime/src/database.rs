@@ -272,7 +272,10 @@ async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
             if let Some(path) = &path
                 && std::fs::metadata(path).is_err()
             {
-                return Err(Error::DatabaseMissing { database: path.display().to_string() });
+                // `./dev.db` joined to a base dir reads `prisma/./dev.db`: show the path without `.` parts.
+                let shown: std::path::PathBuf =
+                    path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+                return Err(Error::DatabaseMissing { database: shown.display().to_string() });
             }
             let name = path.as_deref().map_or_else(|| "sqlite".to_owned(), |p| p.display().to_string());
             let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &name, &e))?;
