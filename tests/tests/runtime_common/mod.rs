@@ -7,6 +7,32 @@
 pub mod proxy;
 pub mod scenarios;
 
+/// The scenarios every database runs (`scenarios.rs`), as one `#[tokio::test]` each for the given [`Kind`], plus
+/// `test_name => scenario` pairs for the scenarios only some databases run.
+macro_rules! shared_scenarios {
+    ($kind:expr $(, $name:ident => $scenario:ident)* $(,)?) => {
+        shared_scenarios!(@tests $kind;
+            conformance_deploy_fail_resolve => conformance,
+            resolve_applied_on_a_failed_migration => resolve_applied_on_failed,
+            schema_not_empty_is_p3005 => schema_not_empty,
+            strict_by_default_lax_on_request => strict_and_lax,
+            verify_and_plan => verify_and_plan,
+            rollback_with_down_sql => rollback,
+            two_deployers_in_process => concurrent_deployers,
+            provider_mismatch_is_p3019 => provider_mismatch,
+            comment_only_migration_applies => comment_only_migration
+            $(, $name => $scenario)*);
+    };
+    (@tests $kind:expr; $($name:ident => $scenario:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread")]
+            async fn $name() {
+                runtime_common::scenarios::$scenario($kind).await;
+            }
+        )*
+    };
+}
+
 use prisma_migrations::{Database, Migrations};
 use prisma_migrations_tests::{MigrationsDir, TestDatabase, TestSqlite};
 use sqlx::Row as _;
