@@ -46,14 +46,15 @@ pub enum Error {
         feature: &'static str,
     },
 
-    /// The URL asks for TLS (`sslmode=require` …), which this build does not include.
+    /// The URL asks for TLS (`sslmode=require`, Prisma's `sslaccept` …), and this build has no TLS: the `tls`
+    /// cargo feature is off.
     #[error(
-        "the database URL `{url}` asks for `sslmode={sslmode}`, but TLS support is not compiled into this build of prisma-migrations; use a TLS-terminating proxy or `sslmode=disable`/`prefer`"
+        "the database URL `{url}` requires TLS (`{sslmode}`), but this build of prisma-migrations has no TLS support; build it with its `tls` cargo feature, or use `sslmode=disable`/`prefer`"
     )]
     TlsNotCompiled {
         /// The URL, password hidden.
         url: String,
-        /// The requested mode.
+        /// The parameter that asks for TLS, as written (`sslmode=require`, `sslaccept=strict`).
         sslmode: String,
     },
 

@@ -10,6 +10,9 @@ use std::time::Duration;
 
 use crate::Error;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod tls;
+
 /// Hides the password of a URL: `postgresql://user:***@host/db`. Anything that does not parse as a URL, or
 /// has an `@` past where the parser ended the authority (a password with an unencoded `/`, `?` or `#`, which
 /// users do write), is cut textually from the first `:` of the user info to the last `@`, so a malformed URL
@@ -22,8 +25,39 @@ use crate::Error;
 /// );
 /// assert_eq!(prisma_migrations::redact_url("postgresql://app:p#ss@db/app"), "postgresql://app:***@db/app");
 /// assert_eq!(prisma_migrations::redact_url("file:./dev.db"), "file:./dev.db");
+/// // Prisma's `sslpassword` (a client identity's password) is hidden too.
+/// assert_eq!(
+///     prisma_migrations::redact_url("postgresql://app@db/app?sslidentity=id.p12&sslpassword=s3cr3t"),
+///     "postgresql://app@db/app?sslidentity=id.p12&sslpassword=***"
+/// );
 /// ```
 pub fn redact_url(url: &str) -> String {
+    hide_ssl_password(&redact_user_info(url))
+}
+
+/// The value of every `sslpassword=` in the text (the query of a URL), each replaced by `***`.
+fn hide_ssl_password(url: &str) -> String {
+    const KEY: &str = "sslpassword=";
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(i) = rest.find(KEY) {
+        let at_key = i == 0 || rest[..i].ends_with(['?', '&']);
+        let value_start = i + KEY.len();
+        out.push_str(&rest[..value_start]);
+        rest = &rest[value_start..];
+        if at_key {
+            let end = rest.find(['&', '#']).unwrap_or(rest.len());
+            if end > 0 {
+                out.push_str("***");
+            }
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn redact_user_info(url: &str) -> String {
     // `://` counts only right after a scheme (letters, digits, `+-.`): one later in the text is not a separator.
     let (head, rest) = match url.find("://") {
         Some(i) if i > 0 && url[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) => {
@@ -140,8 +174,8 @@ fn invalid(url: &str, reason: impl Into<String>) -> Error {
 pub(crate) fn parse(url: &str, base_dir: &Path) -> Result<Target, Error> {
     let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
     match scheme.as_str() {
-        "postgresql" | "postgres" => postgres(url),
-        "mysql" | "mariadb" => mysql(url),
+        "postgresql" | "postgres" => postgres(url, base_dir),
+        "mysql" | "mariadb" => mysql(url, base_dir),
         "file" | "sqlite" => sqlite(url, base_dir),
         "" => Err(invalid(url, "it has no scheme; expected `postgresql://`, `mysql://`, `file:` or `sqlite:`")),
         other => Err(invalid(
@@ -196,20 +230,11 @@ fn check_host(url: &str, parsed: &url::Url) -> Result<(), Error> {
     }
 }
 
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-fn check_sslmode(url: &str, parsed: &url::Url) -> Result<(), Error> {
-    let mode = parsed.query_pairs().find(|(k, _)| k == "sslmode" || k == "ssl-mode").map(|(_, v)| v.to_lowercase());
-    match mode.as_deref() {
-        None | Some("disable" | "disabled" | "prefer" | "preferred" | "allow") => Ok(()),
-        Some(m) => Err(Error::TlsNotCompiled { url: redact_url(url), sslmode: m.to_owned() }),
-    }
-}
-
 #[cfg(feature = "postgres")]
-fn postgres(url: &str) -> Result<Target, Error> {
+fn postgres(url: &str, base_dir: &Path) -> Result<Target, Error> {
     let mut parsed = url::Url::parse(url).map_err(|e| invalid(url, e.to_string()))?;
     check_host(url, &parsed)?;
-    check_sslmode(url, &parsed)?;
+    tls::rewrite(url, &mut parsed, base_dir, tls::Flavor::Postgres)?;
     let params = split_params(&mut parsed);
     let pool = pool_settings(url, &params)?;
     let mut options: sqlx::postgres::PgConnectOptions =
@@ -232,7 +257,7 @@ fn postgres(url: &str) -> Result<Target, Error> {
 }
 
 #[cfg(not(feature = "postgres"))]
-fn postgres(url: &str) -> Result<Target, Error> {
+fn postgres(url: &str, _base_dir: &Path) -> Result<Target, Error> {
     Err(Error::FeatureDisabled { url: redact_url(url), kind: "PostgreSQL", feature: "postgres" })
 }
 
@@ -243,10 +268,10 @@ pub(crate) fn quote_ident(name: &str) -> String {
 }
 
 #[cfg(feature = "mysql")]
-fn mysql(url: &str) -> Result<Target, Error> {
+fn mysql(url: &str, base_dir: &Path) -> Result<Target, Error> {
     let mut parsed = url::Url::parse(url).map_err(|e| invalid(url, e.to_string()))?;
     check_host(url, &parsed)?;
-    check_sslmode(url, &parsed)?;
+    tls::rewrite(url, &mut parsed, base_dir, tls::Flavor::MySql)?;
     if parsed.scheme() == "mariadb" {
         let _ = parsed.set_scheme("mysql");
     }
@@ -272,7 +297,7 @@ fn mysql(url: &str) -> Result<Target, Error> {
 }
 
 #[cfg(not(feature = "mysql"))]
-fn mysql(url: &str) -> Result<Target, Error> {
+fn mysql(url: &str, _base_dir: &Path) -> Result<Target, Error> {
     Err(Error::FeatureDisabled { url: redact_url(url), kind: "MySQL", feature: "mysql" })
 }
 
@@ -335,6 +360,19 @@ mod tests {
     }
 
     #[test]
+    fn redacts_ssl_passwords() {
+        assert_eq!(redact_url("mysql://h/d?sslpassword=s3cr3t"), "mysql://h/d?sslpassword=***");
+        assert_eq!(
+            redact_url("postgresql://u:pw@h/d?sslpassword=a%26b&x=1#sslpassword=f"),
+            "postgresql://u:***@h/d?sslpassword=***&x=1#sslpassword=f"
+        );
+        assert_eq!(
+            redact_url("postgresql://h/d?mysslpassword=x&sslpassword="),
+            "postgresql://h/d?mysslpassword=x&sslpassword="
+        );
+    }
+
+    #[test]
     fn scrubs_messages() {
         let url = "postgresql://u:p%40ss@h/d";
         assert_eq!(scrub("bad p@ss and p%40ss", url), "bad *** and ***");
@@ -369,9 +407,13 @@ mod tests {
         assert_eq!(schema.as_deref(), Some("s1"));
         assert_eq!(database, "app");
         assert_eq!(pool.max_connections, Some(3));
-        let Err(e) = parse("postgresql://u:s3cr3t@h/app?sslmode=require", base) else { panic!("tls") };
-        assert!(matches!(e, Error::TlsNotCompiled { .. }));
-        assert!(!format!("{e} {e:?}").contains("s3cr3t"));
+        #[cfg(not(feature = "tls"))]
+        {
+            let Err(e) = parse("postgresql://u:s3cr3t@h/app?sslmode=require", base) else { panic!("tls") };
+            assert!(matches!(e, Error::TlsNotCompiled { .. }));
+            assert!(!format!("{e} {e:?}").contains("s3cr3t"));
+            assert!(e.to_string().contains("`tls`"), "{e}");
+        }
         let Err(e) = parse("postgresql://u:s3cr3t@/app", base) else { panic!("host") };
         assert!(e.to_string().contains("host"), "{e}");
         assert!(!format!("{e} {e:?}").contains("s3cr3t"));
