@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use folder::MigrationsDir;
 pub use oracle::{Oracle, OracleOutput, oracle};
-pub use servers::{mysql_server_url, postgres_server_url};
+pub use servers::{TlsPostgres, mysql_server_url, postgres_plain_server_url, postgres_server_url, postgres_tls_server};
 
 /// A database created for one test, dropped (with everything in it) when this guard is dropped.
 #[derive(Debug)]
@@ -186,4 +186,32 @@ pub fn workspace_dir() -> PathBuf {
 /// The workspace's target directory (`CARGO_TARGET_DIR` when set).
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_dir().join("target"), PathBuf::from)
+}
+
+/// Builds binaries of another workspace package (`CARGO_BIN_EXE_*` covers only the tests package's own) into the
+/// target directory and profile of the running test executable, found from its path
+/// (`<target>/<profile>/deps/<test>`), and returns `<target>/<profile>`, where the binaries are. Cargo makes it a
+/// no-op when they are fresh; `cargo test` releases its build lock before running tests, so this does not wait.
+///
+/// # Panics
+/// When the build fails (with cargo's output).
+pub fn cargo_build(args: &[&str]) -> PathBuf {
+    let exe = std::env::current_exe().expect("path of the test executable");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps/<test>").to_owned();
+    let target_dir = profile_dir.parent().expect("<target>/<profile>").to_owned();
+    let profile = profile_dir.file_name().and_then(|n| n.to_str()).unwrap_or("debug").to_owned();
+    let mut cmd = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(workspace_dir()).args(["build", "--quiet"]).args(args).arg("--target-dir").arg(&target_dir);
+    match profile.as_str() {
+        "debug" => {}
+        "release" => {
+            cmd.arg("--release");
+        }
+        other => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    let out = cmd.output().expect("run cargo build");
+    assert!(out.status.success(), "cargo build {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    profile_dir
 }

@@ -2,13 +2,15 @@
 //! migration lock must make them take turns, so every migration runs exactly once and has exactly one row.
 //! Also: `CREATE INDEX CONCURRENTLY` completes while another deployer process waits for the lock.
 
+mod stress_support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use prisma_migrations_tests::{MigrationsDir, mysql, postgres, sqlite};
+use stress_support::{DEPLOYER, applied_total, spawn, text, wait_all};
 
-const DEPLOYER: &str = env!("CARGO_BIN_EXE_pm-deployer");
 const PROCESSES: usize = 8;
 const MIGRATIONS: usize = 50;
 /// Upper bound for any one group of deployer processes; a hang fails the test instead of blocking CI.
@@ -43,56 +45,15 @@ fn fifty(db: Db) -> MigrationsDir {
     dir
 }
 
-fn spawn(url: &str, dir: &Path, args: &[&str]) -> Child {
-    Command::new(DEPLOYER)
-        .arg(url)
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn pm-deployer")
-}
-
-/// Waits for every child, killing them all if the deadline passes.
-fn wait_all(mut children: Vec<Child>) -> Vec<Output> {
-    let start = Instant::now();
-    while children.iter_mut().any(|c| c.try_wait().expect("try_wait").is_none()) {
-        if start.elapsed() > DEADLINE {
-            for c in &mut children {
-                let _ = c.kill();
-            }
-            panic!("deployer processes still running after {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    children.into_iter().map(|c| c.wait_with_output().expect("collect output")).collect()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 /// Starts all processes at once, checks each exited 0 and that together they applied each migration once.
 async fn deploy_concurrently(url: &str, dir: &MigrationsDir) {
     let (url, path) = (url.to_owned(), dir.path());
     let outputs = tokio::task::spawn_blocking(move || {
-        wait_all((0..PROCESSES).map(|_| spawn(&url, &path, &["deploy"])).collect())
+        wait_all((0..PROCESSES).map(|_| spawn(&url, &path, &["deploy"], &[])).collect(), DEADLINE)
     })
     .await
     .expect("join");
-    let mut applied = 0;
-    for (i, out) in outputs.iter().enumerate() {
-        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-        assert!(out.status.success(), "deployer {i} failed ({:?}):\n{stdout}{stderr}", out.status);
-        let n: usize = stdout
-            .strip_prefix("deploy: applied ")
-            .and_then(|s| s.split(' ').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected output of deployer {i}: {stdout}"));
-        applied += n;
-    }
+    let applied = applied_total(&outputs);
     assert_eq!(applied, MIGRATIONS, "the processes together applied each migration once");
 }
 
@@ -164,7 +125,7 @@ async fn create_index_concurrently_completes_while_another_process_waits_for_the
         .add("20250101000200_index_big_v", "CREATE INDEX CONCURRENTLY \"big_v_idx\" ON \"big\"(\"v\");\n")
         .add("20250101000300_create_after_index", "CREATE TABLE \"after_index\" (\"id\" INTEGER);\n");
     let path = dir.path();
-    let a = spawn(db.url(), &path, &["deploy"]);
+    let a = spawn(db.url(), &path, &["deploy"], &[]);
     let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
     let started = Instant::now();
     loop {
@@ -180,8 +141,8 @@ async fn create_index_concurrently_completes_while_another_process_waits_for_the
         assert!(started.elapsed() < Duration::from_mins(1), "deployer A never reached its slow migration");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let b = spawn(db.url(), &path, &["deploy"]);
-    let outputs = tokio::task::spawn_blocking(move || wait_all(vec![a, b])).await.unwrap();
+    let b = spawn(db.url(), &path, &["deploy"], &[]);
+    let outputs = tokio::task::spawn_blocking(move || wait_all(vec![a, b], DEADLINE)).await.unwrap();
     let lines: Vec<String> = outputs.iter().map(|o| format!("{}{}", text(&o.stdout), text(&o.stderr))).collect();
     assert!(outputs.iter().all(|o| o.status.success()), "both deployers exit 0: {lines:?}");
     assert_eq!(lines[0].trim(), "deploy: applied 4 of 4 migration(s)");

@@ -22,28 +22,7 @@ const NAMES: [&str; 5] = [
 /// `<target>/<profile>`, with the examples built in it.
 fn bin_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let exe = std::env::current_exe().expect("path of the test executable");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps/<test>").to_owned();
-        let target_dir = profile_dir.parent().expect("<target>/<profile>").to_owned();
-        let profile = profile_dir.file_name().and_then(|n| n.to_str()).unwrap_or("debug").to_owned();
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.current_dir(workspace_dir())
-            .args(["build", "--quiet", "-p", "prisma-migrations-examples", "--bins", "--target-dir"])
-            .arg(&target_dir);
-        match profile.as_str() {
-            "debug" => {}
-            "release" => {
-                cmd.arg("--release");
-            }
-            other => {
-                cmd.args(["--profile", other]);
-            }
-        }
-        let out = cmd.output().expect("run cargo build for the examples");
-        assert!(out.status.success(), "building the examples failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        profile_dir
-    })
+    DIR.get_or_init(|| prisma_migrations_tests::cargo_build(&["-p", "prisma-migrations-examples", "--bins"]))
 }
 
 /// What a run printed and how it exited.

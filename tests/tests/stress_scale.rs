@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use prisma_migrations::fleet::{self, FleetOptions};
 use prisma_migrations_tests::MigrationsDir;
-use stress_support::{Kind, Target, scale, spawn, text, wait_all};
+use stress_support::{Kind, Target, applied_total, scale, spawn, wait_all};
 
 /// `n` migrations: the first creates `applied_log`; each later one creates a table and appends its number to
 /// `applied_log`, so a script that ran twice leaves a duplicate there.
@@ -43,17 +43,7 @@ async fn many_processes_deploy_a_long_history_to_one_postgres_database() {
     .await
     .expect("join");
     let wall = start.elapsed();
-    let mut applied = 0;
-    for (i, out) in outputs.iter().enumerate() {
-        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-        assert!(out.status.success(), "deployer {i} failed ({:?}):\n{stdout}{stderr}", out.status);
-        let n: usize = stdout
-            .strip_prefix("deploy: applied ")
-            .and_then(|s| s.split(' ').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected output of deployer {i}: {stdout}"));
-        applied += n;
-    }
+    let applied = applied_total(&outputs);
     assert_eq!(applied, migrations, "the processes together applied each migration once");
     let raw = target.raw().await;
     let rows = raw.rows().await.expect("table");

@@ -21,31 +21,14 @@ pub fn bin() -> &'static Path {
 }
 
 fn build() -> PathBuf {
-    let exe = std::env::current_exe().expect("path of the test executable");
-    let profile_dir = exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps/<test>").to_owned();
-    let target_dir = profile_dir.parent().expect("<target>/<profile>").to_owned();
-    let profile = profile_dir.file_name().and_then(|n| n.to_str()).unwrap_or("debug").to_owned();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(prisma_migrations_tests::workspace_dir())
-        .args(["build", "--quiet", "-p", "prisma-migrations", "--bin", "prisma-migrations"])
-        .args(["--features", "cli,postgres,mysql,sqlite", "--target-dir"])
-        .arg(&target_dir);
-    match profile.as_str() {
-        "debug" => {}
-        "release" => {
-            cmd.arg("--release");
-        }
-        other => {
-            cmd.args(["--profile", other]);
-        }
-    }
-    let out = cmd.output().expect("run cargo build for the prisma-migrations binary");
-    assert!(
-        out.status.success(),
-        "building the prisma-migrations binary failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let profile_dir = prisma_migrations_tests::cargo_build(&[
+        "-p",
+        "prisma-migrations",
+        "--bin",
+        "prisma-migrations",
+        "--features",
+        "cli,postgres,mysql,sqlite",
+    ]);
     let bin = profile_dir.join(format!("prisma-migrations{}", std::env::consts::EXE_SUFFIX));
     assert!(bin.is_file(), "{} was not built", bin.display());
     bin

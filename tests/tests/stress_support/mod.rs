@@ -285,3 +285,20 @@ pub fn wait_all(mut children: Vec<Child>, deadline: Duration) -> Vec<Output> {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// Checks that every `pm-deployer deploy` exited 0 and returns how many migrations they applied together (each
+/// prints `deploy: applied N of M migration(s)`).
+pub fn applied_total(outputs: &[Output]) -> usize {
+    let mut applied = 0;
+    for (i, out) in outputs.iter().enumerate() {
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert!(out.status.success(), "deployer {i} failed ({:?}):\n{stdout}{stderr}", out.status);
+        let n: usize = stdout
+            .strip_prefix("deploy: applied ")
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected output of deployer {i}: {stdout}"));
+        applied += n;
+    }
+    applied
+}
