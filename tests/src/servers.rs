@@ -1,7 +1,9 @@
 //! The database servers tests run against: from the environment, or private ones started from the installed
 //! binaries, once per test binary.
 
+use std::fmt::Write as _;
 use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -23,6 +25,47 @@ pub fn postgres_server_url() -> &'static str {
 pub fn mysql_server_url() -> &'static str {
     static URL: OnceLock<Result<String, String>> = OnceLock::new();
     server_url(&URL, "PM_TEST_MYSQL_URL", start_mariadb)
+}
+
+/// A private PostgreSQL server with TLS on (whatever `PM_TEST_POSTGRES_URL` says), started once per test binary.
+#[derive(Debug)]
+pub struct TlsPostgres {
+    /// `postgresql://postgres@localhost:<port>/postgres` (the host name its certificate is for).
+    pub url: String,
+    /// The PEM file of the certificate authority that signed the server's certificate (made at start-up).
+    pub ca_file: PathBuf,
+}
+
+/// The private PostgreSQL server with TLS on: `ssl=on` and a certificate for `localhost` and `127.0.0.1`
+/// signed by a throw-away CA generated with the `openssl` command.
+///
+/// # Panics
+/// When there are no PostgreSQL server binaries or no `openssl`, saying what to install.
+pub fn postgres_tls_server() -> &'static TlsPostgres {
+    static SERVER: OnceLock<Result<TlsPostgres, String>> = OnceLock::new();
+    let server = SERVER.get_or_init(|| {
+        start_postgres_in("pg-tls", true).map(|(url, ca_file)| TlsPostgres {
+            url: url.replace("@127.0.0.1:", "@localhost:"),
+            ca_file: ca_file.unwrap_or_default(),
+        })
+    });
+    match server {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A private PostgreSQL server with TLS off (`ssl=off`, whatever `PM_TEST_POSTGRES_URL` says), started once
+/// per test binary: the server a client requiring TLS must be refused by.
+///
+/// # Panics
+/// When there are no PostgreSQL server binaries, saying what to install.
+pub fn postgres_plain_server_url() -> &'static str {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    match URL.get_or_init(|| start_postgres_in("pg-plain", false).map(|(url, _)| url)) {
+        Ok(url) => url,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 fn server_url(
@@ -105,6 +148,59 @@ fn scratch(kind: &str) -> PathBuf {
 }
 
 fn start_postgres() -> Result<String, String> {
+    start_postgres_in("pg", false).map(|(url, _)| url)
+}
+
+/// Writes `ca.pem` and a `server.pem`/`server.key` it signed for `localhost` and `127.0.0.1` into `dir`.
+/// rustls (webpki) reads host names from subjectAltName only and refuses a CA certificate as the server's own,
+/// hence a CA and a separate server certificate rather than one self-signed certificate.
+fn make_certificates(dir: &Path) -> Result<(), String> {
+    let Some(openssl) = find_bin("openssl", &[]) else {
+        return Err("no `openssl` command to make the TLS test certificates (Debian: apt-get install openssl)".into());
+    };
+    let log = dir.join("openssl.log");
+    let openssl = || {
+        let mut c = Command::new(&openssl);
+        c.current_dir(dir);
+        c
+    };
+    run(
+        openssl()
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=pm-test-ca", "-days", "2"])
+            .args(["-keyout", "ca.key", "-out", "ca.pem"]),
+        "openssl req (CA)",
+        &log,
+    )?;
+    run(
+        openssl().args(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost"]).args([
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ]),
+        "openssl req (server)",
+        &log,
+    )?;
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .map_err(|e| format!("write server.ext: {e}"))?;
+    run(
+        openssl()
+            .args(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial"])
+            .args(["-days", "2", "-extfile", "server.ext", "-out", "server.pem"]),
+        "openssl x509 (sign)",
+        &log,
+    )?;
+    // PostgreSQL refuses a key file others may read.
+    std::fs::set_permissions(dir.join("server.key"), std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("chmod server.key: {e}"))
+}
+
+/// Starts a private server in a scratch directory named after `kind`; with `tls`, `ssl=on` and a fresh
+/// certificate (the CA's file is returned).
+fn start_postgres_in(kind: &str, tls: bool) -> Result<(String, Option<PathBuf>), String> {
     let mut dirs = vec![];
     if let Ok(entries) = std::fs::read_dir("/usr/lib/postgresql") {
         let mut versions: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path().join("bin"))).collect();
@@ -117,7 +213,12 @@ fn start_postgres() -> Result<String, String> {
                     (Debian: apt-get install postgresql) so the tests can start a private one"
             .into());
     };
-    let dir = scratch("pg");
+    let dir = scratch(kind);
+    let certs = dir.join("certs");
+    if tls {
+        std::fs::create_dir_all(&certs).map_err(|e| format!("create {}: {e}", certs.display()))?;
+        make_certificates(&certs)?;
+    }
     chown("postgres", &dir);
     let data = dir.join("data");
     let port = free_port();
@@ -133,8 +234,19 @@ fn start_postgres() -> Result<String, String> {
         "initdb",
         &dir.join("initdb.log"),
     )?;
-    let opts =
+    let mut opts =
         format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off", dir.display());
+    // Explicit either way: a server's default configuration may turn TLS on.
+    if tls {
+        let _ = write!(
+            opts,
+            " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            certs.join("server.pem").display(),
+            certs.join("server.key").display()
+        );
+    } else {
+        opts.push_str(" -c ssl=off");
+    }
     run(
         as_user("postgres", &pg_ctl)
             .arg("-D")
@@ -152,7 +264,7 @@ fn start_postgres() -> Result<String, String> {
         data.display()
     );
     watchdog(&stop, &dir);
-    Ok(format!("postgresql://postgres@127.0.0.1:{port}/postgres"))
+    Ok((format!("postgresql://postgres@127.0.0.1:{port}/postgres"), tls.then(|| certs.join("ca.pem"))))
 }
 
 fn start_mariadb() -> Result<String, String> {

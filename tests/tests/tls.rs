@@ -1,0 +1,172 @@
+//! The `tls` feature against real servers: a private PostgreSQL with `ssl=on` and a certificate signed by a CA
+//! made at start-up (`prisma_migrations_tests::postgres_tls_server`), and a private one with `ssl=off`.
+//!
+//! Each deploy's first migration records what the server says about its own session
+//! (`pg_stat_ssl.ssl` for `pg_backend_pid()`), so the test knows the deploy itself went over TLS, not just
+//! some connection.
+
+use prisma_migrations::{ConnectOptions, Database, Error, Migrator};
+use prisma_migrations_tests::{MigrationsDir, ScratchDir, postgres_plain_server_url, postgres_tls_server, random_name};
+
+const RECORD: &str = "20250101000000_record_session_tls";
+const RECORD_SQL: &str = "CREATE TABLE session_tls AS SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid();\n";
+const PASSWORD: &str = "s3cr3t-tls-pw";
+
+/// A fresh database on `server` (a `postgresql://…/postgres` URL), dropped by [`Fresh::drop_now`].
+struct Fresh {
+    server: String,
+    name: String,
+}
+
+impl Fresh {
+    async fn on(server: &str) -> Self {
+        let name = random_name("pm_tls");
+        let admin = sqlx::PgPool::connect(&format!("{server}?sslmode=disable")).await.expect("admin connection");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&admin).await.unwrap();
+        admin.close().await;
+        Self { server: server.to_owned(), name }
+    }
+
+    /// The database's URL with a password (the servers trust every local connection, so it only has to stay
+    /// out of every message) and `query`.
+    fn url(&self, query: &str) -> String {
+        let base = self.server.replacen("postgres@", &format!("postgres:{PASSWORD}@"), 1);
+        let base = base.strip_suffix("/postgres").expect("server URL ends in /postgres");
+        format!("{base}/{}?{query}", self.name)
+    }
+
+    /// Deploys the recording migration over `query` and returns what the server said about that session.
+    async fn deploy_and_read_ssl(&self, query: &str, opts: &ConnectOptions) -> Result<bool, Error> {
+        let dir = MigrationsDir::new().add(RECORD, RECORD_SQL);
+        let db = Database::connect_with(&self.url(query), opts).await?;
+        let report = Migrator::new(&dir.load()).deploy(&db).await?;
+        assert_eq!(report.applied.len(), 1, "{report:?}");
+        let status = Migrator::new(&dir.load()).status(&db).await?;
+        assert!(status.pending().is_empty() && status.failed().is_empty(), "{status:?}");
+        db.close().await;
+        let pool = sqlx::PgPool::connect(&self.url("sslmode=disable")).await.expect("read back");
+        let ssl: bool = sqlx::query_scalar("SELECT ssl FROM session_tls").fetch_one(&pool).await.expect("recorded row");
+        pool.close().await;
+        Ok(ssl)
+    }
+
+    async fn drop_now(self) {
+        let admin = sqlx::PgPool::connect(&format!("{}?sslmode=disable", self.server)).await.expect("admin");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{}\" WITH (FORCE)", self.name)))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+    }
+}
+
+/// Connecting must fail with P1001 and a message that says why, without the password.
+async fn refused(url: &str, opts: &ConnectOptions, why: &[&str]) -> String {
+    let Err(e) = Database::connect_with(url, opts).await else { panic!("connected: {url}") };
+    let shown = format!("{e} | {e:?}");
+    assert!(!shown.contains(PASSWORD), "password shown: {shown}");
+    assert_eq!(e.code(), Some("P1001"), "{shown}");
+    let lower = shown.to_lowercase();
+    assert!(why.iter().any(|w| lower.contains(w)), "{shown} does not say any of {why:?}");
+    shown
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_over_sslmode_require_is_a_tls_session() {
+    let db = Fresh::on(&postgres_tls_server().url).await;
+    assert!(db.deploy_and_read_ssl("sslmode=require", &ConnectOptions::default()).await.unwrap());
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prisma_accept_invalid_certs_is_tls_without_checking() {
+    // The CA is not given and the certificate is not trusted by the compiled-in roots: Prisma's default
+    // `sslaccept=accept_invalid_certs` connects anyway, and so must we.
+    let db = Fresh::on(&postgres_tls_server().url).await;
+    let query = "sslmode=require&sslaccept=accept_invalid_certs&schema=public";
+    assert!(db.deploy_and_read_ssl(query, &ConnectOptions::default()).await.unwrap());
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_sslmode_is_the_default() {
+    // The default is `prefer`: TLS where the server offers it, plain text where it does not.
+    let db = Fresh::on(&postgres_tls_server().url).await;
+    assert!(db.deploy_and_read_ssl("sslmode=", &ConnectOptions::default()).await.unwrap());
+    db.drop_now().await;
+    let db = Fresh::on(postgres_plain_server_url()).await;
+    assert!(!db.deploy_and_read_ssl("sslmode=&connection_limit=2", &ConnectOptions::default()).await.unwrap());
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn require_against_a_server_without_tls_is_refused() {
+    let db = Fresh::on(postgres_plain_server_url()).await;
+    let shown = refused(&db.url("sslmode=require"), &ConnectOptions::default(), &["tls", "ssl"]).await;
+    eprintln!("require vs plain server: {shown}");
+    // Prisma's MySQL-style strictness on PostgreSQL: also refused, for the same reason.
+    refused(&db.url("sslmode=require&sslaccept=strict"), &ConnectOptions::default(), &["tls", "ssl"]).await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_full_with_the_ca_as_prisma_sslcert() {
+    let server = postgres_tls_server();
+    let db = Fresh::on(&server.url).await;
+    // Prisma resolves a relative `sslcert` against the schema's folder: here the base directory.
+    let base = ScratchDir::new();
+    std::fs::create_dir_all(base.path().join("certs")).unwrap();
+    std::fs::copy(&server.ca_file, base.path().join("certs/ca.pem")).unwrap();
+    let opts = ConnectOptions::default().base_dir(base.path());
+    let query = "sslmode=require&sslaccept=strict&sslcert=certs/ca.pem";
+    assert!(db.deploy_and_read_ssl(query, &opts).await.unwrap());
+    db.drop_now().await;
+
+    let db = Fresh::on(&server.url).await;
+    let query = format!("sslmode=verify-full&sslcert={}", server.ca_file.display());
+    assert!(db.deploy_and_read_ssl(&query, &ConnectOptions::default()).await.unwrap());
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_full_without_the_ca_is_refused() {
+    let server = postgres_tls_server();
+    let db = Fresh::on(&server.url).await;
+    let opts = ConnectOptions::default();
+    let why = ["certificate", "issuer", "tls"];
+    let shown = refused(&db.url("sslmode=verify-full"), &opts, &why).await;
+    eprintln!("verify-full without the CA: {shown}");
+    refused(&db.url("sslmode=require&sslaccept=strict"), &opts, &why).await;
+    // A CA that did not sign the server's certificate does not help either.
+    let other = ScratchDir::new();
+    let other_ca = other.path().join("other-ca.pem");
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=someone-else", "-days", "1"])
+        .arg("-keyout")
+        .arg(other.path().join("other-ca.key"))
+        .arg("-out")
+        .arg(&other_ca)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    refused(&db.url(&format!("sslmode=verify-full&sslcert={}", other_ca.display())), &opts, &why).await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unsupported_parameters_are_named_without_the_password() {
+    let db = Fresh::on(&postgres_tls_server().url).await;
+    for (query, names) in [
+        ("sslmode=require&sslidentity=client.p12&sslpassword=hush-hush", "sslidentity"),
+        ("sslaccept=strict", "sslaccept=strict"),
+        ("sslmode=verify-full&sslaccept=accept_invalid_certs", "sslaccept=accept_invalid_certs"),
+        ("sslmode=maybe", "sslmode=maybe"),
+    ] {
+        let Err(e) = Database::connect(&db.url(query)).await else { panic!("connected: {query}") };
+        let shown = format!("{e} | {e:?}");
+        assert_eq!(e.code(), Some("P1013"), "{shown}");
+        assert!(shown.contains(names), "{query}: {shown}");
+        assert!(!shown.contains(PASSWORD) && !shown.contains("hush-hush"), "secret shown: {shown}");
+    }
+    db.drop_now().await;
+}
