@@ -21,7 +21,10 @@ use std::path::{Path, PathBuf};
 
 pub use folder::MigrationsDir;
 pub use oracle::{Oracle, OracleOutput, oracle};
-pub use servers::{TlsPostgres, mysql_server_url, postgres_plain_server_url, postgres_server_url, postgres_tls_server};
+pub use servers::{
+    TlsServer, mysql_plain_server_url, mysql_server_url, mysql_tls_server, postgres_plain_server_url,
+    postgres_server_url, postgres_tls_server,
+};
 
 /// A database created for one test, dropped (with everything in it) when this guard is dropped.
 #[derive(Debug)]

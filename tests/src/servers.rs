@@ -27,10 +27,11 @@ pub fn mysql_server_url() -> &'static str {
     server_url(&URL, "PM_TEST_MYSQL_URL", start_mariadb)
 }
 
-/// A private PostgreSQL server with TLS on (whatever `PM_TEST_POSTGRES_URL` says), started once per test binary.
+/// A private server with TLS on, whatever `PM_TEST_POSTGRES_URL`/`PM_TEST_MYSQL_URL` say.
 #[derive(Debug)]
-pub struct TlsPostgres {
-    /// `postgresql://postgres@localhost:<port>/postgres` (the host name its certificate is for).
+pub struct TlsServer {
+    /// `postgresql://postgres@localhost:<port>/postgres` or `mysql://root@localhost:<port>` (the host name its
+    /// certificate is for).
     pub url: String,
     /// The PEM file of the certificate authority that signed the server's certificate (made at start-up).
     pub ca_file: PathBuf,
@@ -41,10 +42,10 @@ pub struct TlsPostgres {
 ///
 /// # Panics
 /// When there are no PostgreSQL server binaries or no `openssl`, saying what to install.
-pub fn postgres_tls_server() -> &'static TlsPostgres {
-    static SERVER: OnceLock<Result<TlsPostgres, String>> = OnceLock::new();
+pub fn postgres_tls_server() -> &'static TlsServer {
+    static SERVER: OnceLock<Result<TlsServer, String>> = OnceLock::new();
     let server = SERVER.get_or_init(|| {
-        start_postgres_in("pg-tls", true).map(|(url, ca_file)| TlsPostgres {
+        start_postgres_in("pg-tls", true).map(|(url, ca_file)| TlsServer {
             url: url.replace("@127.0.0.1:", "@localhost:"),
             ca_file: ca_file.unwrap_or_default(),
         })
@@ -63,6 +64,36 @@ pub fn postgres_tls_server() -> &'static TlsPostgres {
 pub fn postgres_plain_server_url() -> &'static str {
     static URL: OnceLock<Result<String, String>> = OnceLock::new();
     match URL.get_or_init(|| start_postgres_in("pg-plain", false).map(|(url, _)| url)) {
+        Ok(url) => url,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A private MariaDB server with TLS on (whatever `PM_TEST_MYSQL_URL` says), started once per test binary.
+///
+/// # Panics
+/// When there are no MariaDB server binaries or no `openssl`, saying what to install.
+pub fn mysql_tls_server() -> &'static TlsServer {
+    static SERVER: OnceLock<Result<TlsServer, String>> = OnceLock::new();
+    let server = SERVER.get_or_init(|| {
+        start_mariadb_in("mysql-tls", Some(true)).map(|(url, ca_file)| TlsServer {
+            url: url.replace("@127.0.0.1:", "@localhost:"),
+            ca_file: ca_file.unwrap_or_default(),
+        })
+    });
+    match server {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A private MariaDB server with TLS off (`--skip-ssl`), started once per test binary.
+///
+/// # Panics
+/// When there are no MariaDB server binaries, saying what to install.
+pub fn mysql_plain_server_url() -> &'static str {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    match URL.get_or_init(|| start_mariadb_in("mysql-plain", Some(false)).map(|(url, _)| url)) {
         Ok(url) => url,
         Err(e) => panic!("{e}"),
     }
@@ -268,6 +299,12 @@ fn start_postgres_in(kind: &str, tls: bool) -> Result<(String, Option<PathBuf>),
 }
 
 fn start_mariadb() -> Result<String, String> {
+    start_mariadb_in("mysql", None).map(|(url, _)| url)
+}
+
+/// Starts a private MariaDB in a scratch directory named after `kind`: `Some(true)` with TLS (a fresh
+/// certificate; the CA's file is returned), `Some(false)` with TLS off (`--skip-ssl`), `None` as configured.
+fn start_mariadb_in(kind: &str, tls: Option<bool>) -> Result<(String, Option<PathBuf>), String> {
     let dirs = [PathBuf::from("/usr/sbin"), PathBuf::from("/usr/bin")];
     let server = find_bin("mariadbd", &dirs).or_else(|| find_bin("mysqld", &dirs));
     let (Some(install), Some(server)) = (find_bin("mariadb-install-db", &dirs), server) else {
@@ -276,7 +313,20 @@ fn start_mariadb() -> Result<String, String> {
                     (Debian: apt-get install mariadb-server) so the tests can start a private one"
             .into());
     };
-    let dir = scratch("mysql");
+    let dir = scratch(kind);
+    let certs = dir.join("certs");
+    let mut tls_args = vec![];
+    match tls {
+        Some(true) => {
+            std::fs::create_dir_all(&certs).map_err(|e| format!("create {}: {e}", certs.display()))?;
+            make_certificates(&certs)?;
+            for (flag, file) in [("ssl-ca", "ca.pem"), ("ssl-cert", "server.pem"), ("ssl-key", "server.key")] {
+                tls_args.push(format!("--{flag}={}", certs.join(file).display()));
+            }
+        }
+        Some(false) => tls_args.push("--skip-ssl".to_owned()),
+        None => {}
+    }
     chown("mysql", &dir);
     let data = dir.join("data");
     let port = free_port();
@@ -300,6 +350,7 @@ fn start_mariadb() -> Result<String, String> {
         .arg(format!("--pid-file={}", pid_file.display()))
         .arg(format!("--log-error={}", dir.join("server.log").display()))
         .args(["--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--max-connections=500"])
+        .args(&tls_args)
         .args(user)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -314,5 +365,5 @@ fn start_mariadb() -> Result<String, String> {
         std::thread::sleep(Duration::from_millis(200));
     }
     watchdog(&format!("kill -9 $(cat '{}')", pid_file.display()), &dir);
-    Ok(format!("mysql://root@127.0.0.1:{port}"))
+    Ok((format!("mysql://root@127.0.0.1:{port}"), (tls == Some(true)).then(|| certs.join("ca.pem"))))
 }

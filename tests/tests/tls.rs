@@ -1,12 +1,16 @@
 //! The `tls` feature against real servers: a private PostgreSQL with `ssl=on` and a certificate signed by a CA
-//! made at start-up (`prisma_migrations_tests::postgres_tls_server`), and a private one with `ssl=off`.
+//! made at start-up (`prisma_migrations_tests::postgres_tls_server`), and a private one with `ssl=off`; the same
+//! for MariaDB (`--ssl-cert`/`--ssl-key`, and `--skip-ssl`).
 //!
-//! Each deploy's first migration records what the server says about its own session
-//! (`pg_stat_ssl.ssl` for `pg_backend_pid()`), so the test knows the deploy itself went over TLS, not just
-//! some connection.
+//! Each deploy's migration records what the server says about its own session (`pg_stat_ssl.ssl` for
+//! `pg_backend_pid()`, MariaDB's session `Ssl_cipher`), so the test knows the deploy itself went over TLS, not
+//! just some connection.
 
 use prisma_migrations::{ConnectOptions, Database, Error, Migrator};
-use prisma_migrations_tests::{MigrationsDir, ScratchDir, postgres_plain_server_url, postgres_tls_server, random_name};
+use prisma_migrations_tests::{
+    MigrationsDir, ScratchDir, mysql_plain_server_url, mysql_tls_server, postgres_plain_server_url,
+    postgres_tls_server, random_name,
+};
 
 const RECORD: &str = "20250101000000_record_session_tls";
 const RECORD_SQL: &str = "CREATE TABLE session_tls AS SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid();\n";
@@ -168,5 +172,90 @@ async fn unsupported_parameters_are_named_without_the_password() {
         assert!(shown.contains(names), "{query}: {shown}");
         assert!(!shown.contains(PASSWORD) && !shown.contains("hush-hush"), "secret shown: {shown}");
     }
+    db.drop_now().await;
+}
+
+const RECORD_MYSQL_SQL: &str = "CREATE TABLE session_tls AS SELECT VARIABLE_VALUE AS cipher \
+                                FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER';\n";
+
+/// A fresh database on a MariaDB `server` (`mysql://root@host:port`), dropped by [`FreshMySql::drop_now`].
+struct FreshMySql {
+    server: String,
+    name: String,
+}
+
+impl FreshMySql {
+    async fn on(server: &str) -> Self {
+        let name = random_name("pm_tls");
+        let admin = sqlx::MySqlPool::connect(&format!("{server}?ssl-mode=DISABLED")).await.expect("admin connection");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`"))).execute(&admin).await.unwrap();
+        admin.close().await;
+        Self { server: server.to_owned(), name }
+    }
+
+    /// The database's URL with `query` (root has no password on the private servers).
+    fn url(&self, query: &str) -> String {
+        format!("{}/{}?{query}", self.server, self.name)
+    }
+
+    /// Deploys the recording migration over `query` and returns the session's TLS cipher (empty: plain text).
+    async fn deploy_and_read_cipher(&self, query: &str, opts: &ConnectOptions) -> Result<String, Error> {
+        let dir = MigrationsDir::new().add(RECORD, RECORD_MYSQL_SQL).provider("mysql");
+        let db = Database::connect_with(&self.url(query), opts).await?;
+        let report = Migrator::new(&dir.load()).deploy(&db).await?;
+        assert_eq!(report.applied.len(), 1, "{report:?}");
+        db.close().await;
+        let pool = sqlx::MySqlPool::connect(&self.url("ssl-mode=DISABLED")).await.expect("read back");
+        let cipher: String =
+            sqlx::query_scalar("SELECT cipher FROM session_tls").fetch_one(&pool).await.expect("recorded row");
+        pool.close().await;
+        Ok(cipher)
+    }
+
+    async fn drop_now(self) {
+        let admin = sqlx::MySqlPool::connect(&format!("{}?ssl-mode=DISABLED", self.server)).await.expect("admin");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{}`", self.name))).execute(&admin).await.unwrap();
+        admin.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_deploy_over_prisma_tls_parameters() {
+    let server = mysql_tls_server();
+    // Prisma's MySQL URLs have no sslmode: `sslaccept` alone turns TLS on, without checking the certificate.
+    let db = FreshMySql::on(&server.url).await;
+    let cipher = db.deploy_and_read_cipher("sslaccept=accept_invalid_certs", &ConnectOptions::default()).await.unwrap();
+    assert!(!cipher.is_empty(), "the deploy's session was not TLS");
+    db.drop_now().await;
+    // `strict` with the CA as Prisma's `sslcert`, relative to the base directory: verified.
+    let base = ScratchDir::new();
+    std::fs::copy(&server.ca_file, base.path().join("ca.pem")).unwrap();
+    let opts = ConnectOptions::default().base_dir(base.path());
+    let db = FreshMySql::on(&server.url).await;
+    let cipher = db.deploy_and_read_cipher("sslaccept=strict&sslcert=ca.pem", &opts).await.unwrap();
+    assert!(!cipher.is_empty(), "the deploy's session was not TLS");
+    db.drop_now().await;
+    // sqlx's own name works too.
+    let db = FreshMySql::on(&server.url).await;
+    let cipher = db.deploy_and_read_cipher("ssl-mode=REQUIRED", &ConnectOptions::default()).await.unwrap();
+    assert!(!cipher.is_empty(), "the deploy's session was not TLS");
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_refusals() {
+    let server = mysql_tls_server();
+    let db = FreshMySql::on(&server.url).await;
+    let opts = ConnectOptions::default();
+    // No CA: the certificate cannot be checked.
+    let shown = refused(&db.url("sslaccept=strict"), &opts, &["certificate", "issuer"]).await;
+    eprintln!("MySQL strict without the CA: {shown}");
+    db.drop_now().await;
+    let db = FreshMySql::on(mysql_plain_server_url()).await;
+    let shown = refused(&db.url("sslaccept=accept_invalid_certs"), &opts, &["tls", "ssl"]).await;
+    eprintln!("MySQL TLS vs a server without: {shown}");
+    // An empty `ssl-mode=` is the default (PREFERRED): plain text here.
+    let cipher = db.deploy_and_read_cipher("ssl-mode=", &opts).await.unwrap();
+    assert_eq!(cipher, "");
     db.drop_now().await;
 }
