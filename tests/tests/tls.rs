@@ -6,6 +6,8 @@
 //! `pg_backend_pid()`, MariaDB's session `Ssl_cipher`), so the test knows the deploy itself went over TLS, not
 //! just some connection.
 
+mod cli_support;
+
 use prisma_migrations::{ConnectOptions, Database, Error, Migrator};
 use prisma_migrations_tests::{
     MigrationsDir, ScratchDir, mysql_plain_server_url, mysql_tls_server, postgres_plain_server_url,
@@ -257,5 +259,30 @@ async fn mysql_refusals() {
     // An empty `ssl-mode=` is the default (PREFERRED): plain text here.
     let cipher = db.deploy_and_read_cipher("ssl-mode=", &opts).await.unwrap();
     assert_eq!(cipher, "");
+    db.drop_now().await;
+}
+
+/// The CLI, as installed with `--features cli,…,tls`: Prisma's relative `sslcert` is found in the folder above
+/// the migrations (`prisma/`, where `schema.prisma` lives), as Prisma finds it.
+#[tokio::test(flavor = "multi_thread")]
+async fn cli_deploy_with_sslcert_relative_to_the_prisma_folder() {
+    let server = postgres_tls_server();
+    let db = Fresh::on(&server.url).await;
+    let dir = MigrationsDir::new().add(RECORD, RECORD_SQL);
+    std::fs::copy(&server.ca_file, dir.root().join("prisma/ca.pem")).unwrap();
+    let url = db.url("sslmode=require&sslaccept=strict&sslcert=ca.pem");
+    let migrations = dir.path().to_string_lossy().into_owned();
+    let run =
+        cli_support::pm(dir.root()).run(&["migrate", "deploy", "--migrations", &migrations, "--database-url", &url]);
+    run.expect(0).lacks(PASSWORD);
+    let pool = sqlx::PgPool::connect(&db.url("sslmode=disable")).await.unwrap();
+    let ssl: bool = sqlx::query_scalar("SELECT ssl FROM session_tls").fetch_one(&pool).await.unwrap();
+    pool.close().await;
+    assert!(ssl, "the CLI's deploy session was not TLS");
+    // The same URL without the CA: refused, exit 1, the reason shown, the password not.
+    let url = db.url("sslmode=require&sslaccept=strict");
+    let run =
+        cli_support::pm(dir.root()).run(&["migrate", "status", "--migrations", &migrations, "--database-url", &url]);
+    run.expect(1).has(&["P1001", "UnknownIssuer"]).lacks(PASSWORD);
     db.drop_now().await;
 }
