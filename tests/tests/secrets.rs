@@ -107,7 +107,11 @@ fn every_path(dir: &MigrationsDir, good: &str, wrong_password: Option<&str>, mis
         format!("{scheme}://pm_user:{ENCODED}@/db"),
         format!("{scheme}://pm_user:{ENCODED}@[::1/db"),
         format!("{scheme}://pm_user:{ENCODED}@127.0.0.1:5432/db?connection_limit=lots"),
-        format!("{scheme}://pm_user:{ENCODED}@127.0.0.1:5432/db?sslmode=require"),
+        // Refused before connecting (a PKCS#12 identity); its password is a secret too. (`sslmode=require` alone
+        // now connects: this build has TLS.)
+        format!(
+            "{scheme}://pm_user:{ENCODED}@127.0.0.1:5432/db?sslmode=require&sslidentity=id.p12&sslpassword={ENCODED}"
+        ),
     ] {
         cli_everywhere(dir, &["migrate", "deploy"], &url, 1);
         deployer_logs(&path, &url, "deploy");
