@@ -294,17 +294,33 @@ where
     O: sqlx::ConnectOptions,
     O::Connection: Sized,
 {
+    let conn = connect_within(url, database, options, pool.connect_timeout).await?;
+    let _ = sqlx::Connection::close(conn).await;
+    Ok(())
+}
+
+/// One connection, within Prisma's `connect_timeout` (a server that never answers gives P1001 then, not after
+/// the operating system's TCP timeout).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) async fn connect_within<O>(
+    url: &str,
+    database: &str,
+    options: &O,
+    timeout: Option<std::time::Duration>,
+) -> Result<O::Connection, Error>
+where
+    O: sqlx::ConnectOptions,
+    O::Connection: Sized,
+{
     let connecting = options.connect();
-    let conn = match pool.connect_timeout {
+    match timeout {
         Some(t) => tokio::time::timeout(t, connecting).await.map_err(|_| Error::CannotReach {
             url: url::redact_url(url),
             message: format!("no connection within {t:?} (`connect_timeout`)"),
         })?,
         None => connecting.await,
     }
-    .map_err(|e| connect_error(url, database, &e))?;
-    let _ = sqlx::Connection::close(conn).await;
-    Ok(())
+    .map_err(|e| connect_error(url, database, &e))
 }
 
 /// Turns a connection error into P1000/P1001/P1003, password scrubbed.

@@ -248,3 +248,19 @@ async fn verify_survives_a_terminated_pooled_connection() {
     assert_eq!(one, 1);
     db.close().await;
 }
+
+/// A server that accepts the TCP connection and then never answers: creating the database (what `deploy` does
+/// first) gives up after Prisma's `connect_timeout` with P1001, instead of waiting for the OS's TCP timeout.
+#[tokio::test(flavor = "multi_thread")]
+async fn create_if_missing_honours_connect_timeout() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let url =
+        "postgresql://postgres:s3cr3t@127.0.0.1:PORT/pm_never?connect_timeout=2".replace("PORT", &port.to_string());
+    let started = Instant::now();
+    let err = Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(err.code(), Some("P1001"), "{err}");
+    assert!(!format!("{err} {err:?}").contains("s3cr3t"));
+    drop(silent);
+}

@@ -293,11 +293,13 @@ pub(crate) use postgres::set_search_path as postgres_set_search_path;
 pub(crate) async fn create_if_missing(url_str: &str, target: Target) -> Result<bool, Error> {
     match target {
         #[cfg(feature = "postgres")]
-        Target::Postgres { options, schema, database, .. } => {
-            postgres::create_if_missing(url_str, options, schema, &database).await
+        Target::Postgres { options, schema, database, pool } => {
+            postgres::create_if_missing(url_str, options, schema, &database, pool.connect_timeout).await
         }
         #[cfg(feature = "mysql")]
-        Target::MySql { server, database, .. } => mysql::create_if_missing(url_str, server, &database).await,
+        Target::MySql { server, database, pool, .. } => {
+            mysql::create_if_missing(url_str, server, &database, pool.connect_timeout).await
+        }
         #[cfg(feature = "sqlite")]
         Target::Sqlite { options, path, .. } => sqlite::create_if_missing(url_str, options, path).await,
         #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]

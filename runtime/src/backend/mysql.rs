@@ -243,9 +243,13 @@ fn record(row: &MySqlRow) -> Result<MigrationRecord, Error> {
 }
 
 /// `CREATE DATABASE … CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, as Prisma creates it.
-pub(crate) async fn create_if_missing(url: &str, server: MySqlConnectOptions, database: &str) -> Result<bool, Error> {
-    let mut conn =
-        MySqlConnection::connect_with(&server).await.map_err(|e| crate::database::connect_error(url, database, &e))?;
+pub(crate) async fn create_if_missing(
+    url: &str,
+    server: MySqlConnectOptions,
+    database: &str,
+    connect_timeout: Option<std::time::Duration>,
+) -> Result<bool, Error> {
+    let mut conn = crate::database::connect_within(url, database, &server, connect_timeout).await?;
     let exists = sqlx::query_scalar::<_, i64>("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")
         .bind(database)
         .fetch_optional(&mut conn)

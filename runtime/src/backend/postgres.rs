@@ -393,10 +393,10 @@ pub(crate) async fn create_if_missing(
     options: sqlx::postgres::PgConnectOptions,
     schema: Option<String>,
     database: &str,
+    connect_timeout: Option<std::time::Duration>,
 ) -> Result<bool, Error> {
     let admin = options.clone().database("postgres");
-    let mut conn =
-        PgConnection::connect_with(&admin).await.map_err(|e| crate::database::connect_error(url, "postgres", &e))?;
+    let mut conn = crate::database::connect_within(url, "postgres", &admin, connect_timeout).await?;
     let exists = sqlx::query_scalar::<_, i32>("SELECT 1 FROM pg_database WHERE datname = $1")
         .bind(database)
         .persistent(false)
@@ -416,9 +416,7 @@ pub(crate) async fn create_if_missing(
     }
     let _ = conn.close().await;
     if let Some(schema) = schema {
-        let mut conn = PgConnection::connect_with(&options)
-            .await
-            .map_err(|e| crate::database::connect_error(url, database, &e))?;
+        let mut conn = crate::database::connect_within(url, database, &options, connect_timeout).await?;
         let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&schema));
         conn.execute(sqlx::AssertSqlSafe(sql)).await.map_err(|e| Error::db("creating the schema", &e))?;
         let _ = conn.close().await;
