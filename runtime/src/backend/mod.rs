@@ -1,6 +1,68 @@
 //! The per-database SQL, behind one enum the migrator drives. The algorithm lives in `migrator.rs`; each
 //! module here only knows how its database stores `_prisma_migrations`, takes the lock and runs a script.
 
+/// The bookkeeping writes of the databases whose placeholders are `?` (MySQL, SQLite): the same statements, bound
+/// with `$time`, the function that encodes a timestamp as that database stores it (`DATETIME(3)` for MySQL,
+/// epoch milliseconds for SQLite). Expands to methods of a connection type that has `fn c(&mut self)`.
+#[cfg(any(feature = "mysql", feature = "sqlite"))]
+macro_rules! question_mark_bookkeeping {
+    ($time:path) => {
+        pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
+            sqlx::query(
+                "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
+                 VALUES (?, ?, ?, ?, ?, ?, 0)",
+            )
+            .bind(row.id)
+            .bind(row.checksum)
+            .bind($time(row.started_at))
+            .bind(row.finished_at.map($time))
+            .bind(row.name)
+            .bind(row.logs)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("recording the migration start", &e))
+        }
+
+        pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
+            sqlx::query("UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = ?")
+                .bind(id)
+                .execute(self.c())
+                .await
+                .map(drop)
+                .map_err(|e| Error::db("updating _prisma_migrations", &e))
+        }
+
+        pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+            self.set_time("UPDATE _prisma_migrations SET finished_at = ? WHERE id = ?", id, at).await
+        }
+
+        pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+            self.set_time("UPDATE _prisma_migrations SET rolled_back_at = ? WHERE id = ?", id, at).await
+        }
+
+        async fn set_time(&mut self, sql: &'static str, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+            sqlx::query(sql)
+                .bind($time(at))
+                .bind(id)
+                .execute(self.c())
+                .await
+                .map(drop)
+                .map_err(|e| Error::db("updating _prisma_migrations", &e))
+        }
+
+        pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
+            sqlx::query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?")
+                .bind(logs)
+                .bind(id)
+                .execute(self.c())
+                .await
+                .map(drop)
+                .map_err(|e| Error::db("recording the failure", &e))
+        }
+    };
+}
+
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]

@@ -132,59 +132,7 @@ impl Conn {
         }
     }
 
-    pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
-             VALUES (?, ?, ?, ?, ?, ?, 0)",
-        )
-        .bind(row.id)
-        .bind(row.checksum)
-        .bind(row.started_at.timestamp_millis())
-        .bind(row.finished_at.map(|t| t.timestamp_millis()))
-        .bind(row.name)
-        .bind(row.logs)
-        .execute(self.c())
-        .await
-        .map(drop)
-        .map_err(|e| Error::db("recording the migration start", &e))
-    }
-
-    pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
-        sqlx::query("UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = ?")
-            .bind(id)
-            .execute(self.c())
-            .await
-            .map(drop)
-            .map_err(|e| Error::db("updating _prisma_migrations", &e))
-    }
-
-    pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        self.set_time("UPDATE _prisma_migrations SET finished_at = ? WHERE id = ?", id, at).await
-    }
-
-    pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        self.set_time("UPDATE _prisma_migrations SET rolled_back_at = ? WHERE id = ?", id, at).await
-    }
-
-    async fn set_time(&mut self, sql: &'static str, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        sqlx::query(sql)
-            .bind(at.timestamp_millis())
-            .bind(id)
-            .execute(self.c())
-            .await
-            .map(drop)
-            .map_err(|e| Error::db("updating _prisma_migrations", &e))
-    }
-
-    pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
-        sqlx::query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?")
-            .bind(logs)
-            .bind(id)
-            .execute(self.c())
-            .await
-            .map(drop)
-            .map_err(|e| Error::db("recording the failure", &e))
-    }
+    question_mark_bookkeeping!(millis);
 
     /// Statement by statement in autocommit, never inside a transaction: Prisma's table redefinitions rely on
     /// `PRAGMA foreign_keys=OFF`, which a transaction would turn into a no-op (SQLX-NOTES.md).
@@ -200,6 +148,11 @@ impl Conn {
             Handle::Pooled(c) => drop(c),
         }
     }
+}
+
+/// Prisma's SQLite timestamps: INTEGER Unix epoch milliseconds.
+fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
 }
 
 /// `SQLITE_BUSY` (5) and `SQLITE_LOCKED` (6), with their extended codes.
