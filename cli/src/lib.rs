@@ -1,4 +1,4 @@
-//! The `prisma-migrations` command line (cargo feature `cli`): Prisma's `migrate deploy | status | resolve |
+//! The `prisma-migrations` command line: Prisma's `migrate deploy | status | resolve |
 //! reset` and `db execute`, plus `verify`, `plan`, `rollback` and `lock`, with Prisma's output shape and exit
 //! codes (0 ok, 1 not up to date or failed, 2 wrong usage) and `--json` on every command.
 //!
@@ -42,11 +42,10 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-pub use args::Cli;
-use args::{Command, Db, Migrate};
+use args::{Cli, Command, Db, Migrate};
 use context::Ctx;
 use failure::Failure;
-pub use output::{Json, Printer, Style};
+use output::{Json, Printer};
 
 use prisma_migrations::Migrations;
 
@@ -98,7 +97,7 @@ where
 }
 
 /// Runs a parsed command line; `program` is how the user invokes us, for the commands printed in remedies.
-pub async fn execute(cli: Cli, migrations: Option<&Migrations>, program: String) -> ExitCode {
+async fn execute(cli: Cli, migrations: Option<&Migrations>, program: String) -> ExitCode {
     let name = cli.command.name();
     let json = cli.global.json;
     let ctx = match Ctx::new(cli.global, migrations, program) {

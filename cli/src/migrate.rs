@@ -1,15 +1,13 @@
 //! `migrate deploy`, `migrate status`, `migrate resolve`: Prisma's commands, Prisma's output shape.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
-use tracing::instrument::WithSubscriber as _;
-
 use crate::args::{ResolveArgs, Strictness};
 use crate::context::Ctx;
 use crate::failure::{Failure, resolve_hints};
 use crate::output::{Json, plural};
-use crate::progress::{Progress, Seen};
-use prisma_migrations::{Database, DeployReport, Error, MigrationState, Migrations, Migrator, StatusReport};
+use crate::progress;
+use prisma_migrations::{
+    Database, DeployEvent, DeployReport, Error, MigrationState, Migrations, Migrator, StatusReport,
+};
 
 /// The migrator with the strictness flags applied.
 pub(crate) fn migrator(migrations: &Migrations, s: Strictness) -> Migrator<'_> {
@@ -37,38 +35,24 @@ pub(crate) async fn deploy(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failur
     report_deploy(ctx, data, result)
 }
 
-/// Deploys, printing a line per migration as it goes (see `progress`); returns the report, or the error with
-/// the migrations applied before it.
+/// Deploys, printing a line per migration as it goes; returns the report, or the error with the migrations
+/// applied before it (name, ms).
 pub(crate) async fn deploy_with_progress(
     ctx: &Ctx<'_>,
     migrator: &Migrator<'_>,
     db: &Database,
 ) -> Result<DeployReport, (Error, Vec<(String, u64)>)> {
-    let seen = Arc::new(Mutex::new(Seen::default()));
-    let live = Progress::available();
-    let result = if live {
-        let progress = tracing::Dispatch::new(Progress::new(ctx.p, Arc::clone(&seen)));
-        migrator.deploy(db).with_subscriber(progress).await
-    } else {
-        migrator.deploy(db).await
-    };
-    match result {
-        Ok(report) => {
-            // Lines the events did not give (no live progress, or the library's events changed) come from the report.
-            let shown = if live { seen.lock().unwrap_or_else(PoisonError::into_inner).applied.len() } else { 0 };
-            if shown < report.applied.len() {
-                for m in &report.applied[shown..] {
-                    let ms = u64::try_from(m.duration.as_millis()).unwrap_or(u64::MAX);
-                    ctx.p.line(&format!("{}{}", Progress::start_line(ctx.p, &m.name), Progress::done_line(ctx.p, ms)));
-                }
+    let p = ctx.p;
+    let mut applied = Vec::new();
+    let result = migrator
+        .deploy_observed(db, |event| {
+            if let DeployEvent::Applied(m) = event {
+                applied.push((m.name.clone(), u64::try_from(ms(m.duration)).unwrap_or(u64::MAX)));
             }
-            Ok(report)
-        }
-        Err(e) => {
-            let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(PoisonError::into_inner));
-            Err((e, seen.applied))
-        }
-    }
+            progress::print(p, event);
+        })
+        .await;
+    result.map_err(|e| (e, applied))
 }
 
 /// The end of a deploy: Prisma's summary, or the error.

@@ -23,18 +23,8 @@ impl Style {
         Self { on: std::io::stderr().is_terminal() && no_color_unset() }
     }
 
-    /// No styling.
-    pub fn plain() -> Self {
-        Self { on: false }
-    }
-
     fn paint(self, code: &str, text: &str) -> String {
         if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
-    }
-
-    /// Bold.
-    pub fn bold(self, text: &str) -> String {
-        self.paint("1", text)
     }
 
     /// Red and bold: errors.
@@ -105,14 +95,6 @@ impl Json {
                 Some(slot) => slot.1 = value,
                 None => fields.push((key.to_owned(), value)),
             }
-        }
-    }
-
-    /// A key of an object.
-    pub fn get(&self, key: &str) -> Option<&Json> {
-        match self {
-            Self::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
         }
     }
 
@@ -237,12 +219,12 @@ impl Printer {
     }
 
     /// Whether this is `--json` mode.
-    pub fn is_json(&self) -> bool {
+    pub fn is_json(self) -> bool {
         self.json
     }
 
     /// A line on stdout (text mode only). Write errors (a closed pipe) are ignored: there is no one to tell.
-    pub fn line(&self, text: &str) {
+    pub fn line(self, text: &str) {
         if !self.json {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{text}");
@@ -251,7 +233,7 @@ impl Printer {
     }
 
     /// Text without a newline, flushed at once (the start of a progress line).
-    pub fn partial(&self, text: &str) {
+    pub fn partial(self, text: &str) {
         if !self.json {
             let mut out = std::io::stdout().lock();
             let _ = write!(out, "{text}");
@@ -260,7 +242,7 @@ impl Printer {
     }
 
     /// A line on stderr (text mode only).
-    pub fn err_line(&self, text: &str) {
+    pub fn err_line(self, text: &str) {
         if !self.json {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{text}");
@@ -268,7 +250,7 @@ impl Printer {
     }
 
     /// The JSON document (JSON mode only).
-    pub fn document(&self, doc: &Json) {
+    pub fn document(self, doc: &Json) {
         if self.json {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{doc}");
@@ -320,7 +302,7 @@ mod tests {
 
     #[test]
     fn plain_style_adds_nothing() {
-        assert_eq!(Style::plain().red("x"), "x");
+        assert_eq!(Style { on: false }.red("x"), "x");
         assert_eq!(Style { on: true }.red("x"), "\x1b[1;31mx\x1b[0m");
     }
 }

@@ -184,6 +184,8 @@ pub enum Error {
         database_error: String,
         /// 1-based number of the failing statement in the script, when known.
         statement: Option<usize>,
+        /// The migrations this deploy applied before this one, in order.
+        applied: Vec<crate::AppliedMigration>,
     },
 
     /// A script run with [`Database::execute_script`](crate::Database::execute_script) failed.

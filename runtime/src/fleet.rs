@@ -29,12 +29,11 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
 use futures_util::StreamExt as _;
 use tracing::Instrument as _;
 
 use crate::backend::Conn;
-use crate::{ConnectOptions, Database, DeployReport, Error, MigrationState, Migrations, Migrator, lock, redact_url};
+use crate::{ConnectOptions, Database, DeployEvent, DeployReport, Error, Migrations, Migrator, lock, redact_url};
 
 /// How many targets deploy at once when nothing else is said.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -292,53 +291,33 @@ fn now_failed(url: &str, e: Error) -> TargetReport {
 /// One target's deploy; `lock`: take the migration lock for this target alone.
 async fn deploy_one(migrations: &Migrations, url: &str, options: &FleetOptions, lock: bool) -> TargetReport {
     let started_at = Instant::now();
-    // Rows written by this deploy start at or after this instant (client clock, stored to the millisecond).
-    let since = Utc::now();
     let connect = ConnectOptions::new().base_dir(&options.base_dir).create_if_missing(options.create_if_missing);
-    let (applied, result) = match Database::connect_with(url, &connect).await {
+    let mut applied = Vec::new();
+    let result = match Database::connect_with(url, &connect).await {
         Ok(db) => {
             let migrator = Migrator::new(migrations)
                 .lock_timeout(options.lock_timeout)
                 .advisory_lock(lock)
                 .allow_edited(options.allow_edited)
                 .allow_missing(options.allow_missing);
-            let result = migrator.deploy(&db).await;
-            let applied = match &result {
-                Ok(report) => report.applied.iter().map(|m| m.name.clone()).collect(),
-                // Only a script or bookkeeping failure can come after migrations were applied.
-                Err(Error::MigrationFailed { .. } | Error::Database { .. }) => {
-                    applied_since(&migrator, &db, since).await
-                }
-                Err(_) => Vec::new(),
-            };
+            // Told as each migration finishes, so a deploy stopped by any error still says what it applied.
+            let result = migrator
+                .deploy_observed(&db, |event| {
+                    if let DeployEvent::Applied(m) = event {
+                        applied.push(m.name.clone());
+                    }
+                })
+                .await;
             db.close().await;
-            (applied, result)
+            result
         }
-        Err(e) => (Vec::new(), Err(e)),
+        Err(e) => Err(e),
     };
     match &result {
         Ok(r) => tracing::info!(applied = r.applied.len(), "target up to date"),
         Err(e) => tracing::warn!(code = e.code().unwrap_or("none"), error = %e, "target failed"),
     }
     TargetReport { url: redact_url(url), started_at, finished_at: Instant::now(), applied, result }
-}
-
-/// The migrations applied (finished) by a deploy that started at `since`, from `_prisma_migrations`.
-async fn applied_since(migrator: &Migrator<'_>, db: &Database, since: DateTime<Utc>) -> Vec<String> {
-    let since = since.timestamp_millis();
-    match migrator.status(db).await {
-        Ok(status) => status
-            .migrations
-            .into_iter()
-            .filter(|m| matches!(m.state, MigrationState::Applied | MigrationState::Edited))
-            .filter(|m| m.started_at.is_some_and(|t| t.timestamp_millis() >= since))
-            .map(|m| m.name)
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read back what the failed deploy applied");
-            Vec::new()
-        }
-    }
 }
 
 /// A target as planned: which shared lock it is under (PostgreSQL database, MySQL server), if any.

@@ -57,7 +57,7 @@ mod url;
 
 pub use database::{ConnectOptions, Database, DatabaseKind};
 pub use error::{Error, FailedMigration};
-pub use lock::{DISABLE_LOCK_ENV, disabled_by_env as advisory_lock_disabled_by_env};
+pub use lock::DISABLE_LOCK_ENV;
 pub use migrations::{Migration, MigrationId, MigrationSource, Migrations};
 pub use migrator::{DEFAULT_LOCK_TIMEOUT, Migrator};
 pub use prisma_migrations_build as build;
@@ -73,8 +73,8 @@ pub use prisma_migrations_macros::Migrations;
 /// the path, all in one build.
 pub use prisma_migrations_macros::migrations;
 pub use report::{
-    AppliedMigration, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan, PlannedMigration,
-    StatusReport,
+    AppliedMigration, DeployEvent, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan,
+    PlannedMigration, StatusReport,
 };
 pub use url::redact_url;
 

@@ -7,14 +7,14 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tracing::Instrument as _;
 
-use crate::backend::{Conn, NewRow, RowState, ScriptError};
+use crate::backend::{Conn, NewRow, Outcome, RowState, ScriptError};
 use crate::error::FailedMigration;
 use crate::report::{
-    AppliedMigration, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan, PlannedMigration,
-    StatusReport,
+    AppliedMigration, DeployEvent, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan,
+    PlannedMigration, StatusReport,
 };
 use crate::{Database, Error, Migration, Migrations, lock};
 
@@ -93,11 +93,6 @@ impl<'m> Migrator<'m> {
         self.allow_edited(true).allow_missing(true)
     }
 
-    /// Same as [`Migrator::lax`].
-    pub fn prisma_compatible(self) -> Self {
-        self.lax()
-    }
-
     /// The migrations.
     pub fn migrations(&self) -> &'m Migrations {
         self.migrations
@@ -112,17 +107,49 @@ impl<'m> Migrator<'m> {
     /// P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
     /// P3018 [`Error::MigrationFailed`], [`Error::Database`].
     pub async fn deploy(&self, db: &Database) -> Result<DeployReport, Error> {
+        self.deploy_observed(db, |_| {}).await
+    }
+
+    /// [`Migrator::deploy`], telling `observer` each step as it happens (a progress line, a metric). The
+    /// observer runs on the deploy's task, between database round trips: keep it quick.
+    ///
+    /// ```no_run
+    /// # async fn f(db: &prisma_migrations::Database, m: &prisma_migrations::Migrations) -> Result<(), prisma_migrations::Error> {
+    /// use prisma_migrations::{DeployEvent, Migrator};
+    ///
+    /// Migrator::new(m)
+    ///     .deploy_observed(db, |event| match event {
+    ///         DeployEvent::Applying { name } => eprint!("{name} … "),
+    ///         DeployEvent::Applied(m) => eprintln!("done in {:?}", m.duration),
+    ///         DeployEvent::Failed { .. } => eprintln!("failed"),
+    ///         _ => {}
+    ///     })
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Migrator::deploy`].
+    pub async fn deploy_observed(
+        &self,
+        db: &Database,
+        mut observer: impl FnMut(DeployEvent<'_>) + Send,
+    ) -> Result<DeployReport, Error> {
         let start = Instant::now();
         self.check_provider(db)?;
         let mut session = self.open(db).await?;
-        let result = self.deploy_locked(&mut session.conn).await;
+        let result = self.deploy_locked(&mut session.conn, &mut observer).await;
         let lock_wait = session.lock_wait;
         close(session).await;
         let (applied, created_table) = result?;
         Ok(DeployReport { applied, total: start.elapsed(), lock_wait, found: self.migrations.len(), created_table })
     }
 
-    async fn deploy_locked(&self, conn: &mut Conn) -> Result<(Vec<AppliedMigration>, bool), Error> {
+    async fn deploy_locked(
+        &self,
+        conn: &mut Conn,
+        observer: &mut (impl FnMut(DeployEvent<'_>) + Send),
+    ) -> Result<(Vec<AppliedMigration>, bool), Error> {
         let (rows, created_table) = match conn.load_rows().await? {
             Some(rows) => (rows, false),
             None => {
@@ -134,13 +161,20 @@ impl<'m> Migrator<'m> {
         let mut applied = Vec::with_capacity(pending.len());
         // CockroachDB has no such WAL setting to defer: keep every write as it is.
         let defer = self.migrations.provider() != Some("cockroachdb");
-        let last = pending.len();
-        let mut held_back = None;
-        for (i, m) in pending.into_iter().enumerate() {
+        for m in pending {
             let span = tracing::info_span!("migration", name = m.name());
-            let (duration, next) = apply(conn, m, defer, i + 1 == last, held_back.take()).instrument(span).await?;
-            held_back = next;
-            applied.push(AppliedMigration { name: m.name().to_owned(), duration });
+            match apply(conn, m, defer, observer).instrument(span).await {
+                Ok(duration) => {
+                    applied.push(AppliedMigration { name: m.name().to_owned(), duration });
+                    observer(DeployEvent::Applied(&applied[applied.len() - 1]));
+                }
+                Err(mut e) => {
+                    if let Error::MigrationFailed { applied: before, .. } = &mut e {
+                        *before = applied;
+                    }
+                    return Err(e);
+                }
+            }
         }
         Ok((applied, created_table))
     }
@@ -470,19 +504,15 @@ fn new_id() -> String {
 /// One migration: INSERT, script, then `applied_steps_count + 1` and `finished_at` (two statements, as
 /// Prisma); on failure the error text goes to `logs` and deploy stops.
 ///
-/// The bookkeeping writes do not wait for their own WAL flush (PostgreSQL, `Conn::defer_flush`): the script's
-/// commit flushes them. With `defer`, the two UPDATEs of a migration that is not the `last` are held back
-/// (returned) and sent with the next migration's INSERT (`previous`), the same writes in one commit. The last
-/// write of a deploy is durable (the `last` migration's UPDATEs, or `logs` of a failure), so everything is on
-/// disk when deploy returns.
+/// With `defer`, the INSERT does not wait for its own WAL flush (PostgreSQL, `Conn::defer_flush`): the script's
+/// commit, which carries the finish, flushes it. So each migration costs one synchronous flush, and a recorded
+/// finish is durable before the next migration writes anything.
 async fn apply(
     conn: &mut Conn,
     m: &Migration,
     defer: bool,
-    last: bool,
-    previous: Option<(String, DateTime<Utc>)>,
-) -> Result<(Duration, Option<(String, DateTime<Utc>)>), Error> {
-    conn.defer_flush(defer);
+    observer: &mut (impl FnMut(DeployEvent<'_>) + Send),
+) -> Result<Duration, Error> {
     let start = Instant::now();
     let id = new_id();
     let row = NewRow {
@@ -493,34 +523,31 @@ async fn apply(
         finished_at: None,
         logs: None,
     };
-    conn.finish_then_insert(previous.as_ref().map(|(id, at)| (id.as_str(), *at)), &row).await?;
-    match conn.run_script(m.sql()).await {
-        Ok(()) => {
-            let finished_at = Utc::now();
-            let held_back = if defer && !last {
-                Some((id, finished_at))
-            } else {
-                conn.defer_flush(false);
-                conn.finish(&id, finished_at).await?;
-                None
-            };
+    conn.defer_flush(defer);
+    let inserted = conn.insert_row(&row).await;
+    conn.defer_flush(false);
+    inserted?;
+    observer(DeployEvent::Applying { name: m.name() });
+    match conn.run_and_finish(&id, m.sql()).await? {
+        Outcome::Applied => {
             let duration = start.elapsed();
             tracing::info!(
                 name = m.name(),
                 duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
                 "applied migration"
             );
-            Ok((duration, held_back))
+            Ok(duration)
         }
-        Err(e) => {
-            conn.defer_flush(false);
+        Outcome::Failed(e) => {
             conn.set_logs(&id, &failure_logs(m.name(), &e)).await?;
             tracing::error!(name = m.name(), code = %e.code, error = %e.message, "migration failed");
+            observer(DeployEvent::Failed { name: m.name() });
             Err(Error::MigrationFailed {
                 name: m.name().to_owned(),
                 database_error_code: e.code,
                 database_error: e.message,
                 statement: e.statement,
+                applied: Vec::new(),
             })
         }
     }

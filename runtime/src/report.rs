@@ -46,6 +46,25 @@ pub struct AppliedMigration {
     pub duration: Duration,
 }
 
+/// A step of a deploy in progress, given to the observer of
+/// [`Migrator::deploy_observed`](crate::Migrator::deploy_observed) as it happens.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum DeployEvent<'a> {
+    /// The migration's row is recorded and its script is about to run.
+    Applying {
+        /// The folder name.
+        name: &'a str,
+    },
+    /// The script ran and the row is finished.
+    Applied(&'a AppliedMigration),
+    /// The script failed; deploy stops with [`Error::MigrationFailed`](crate::Error::MigrationFailed).
+    Failed {
+        /// The folder name.
+        name: &'a str,
+    },
+}
+
 /// What `deploy` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeployReport {

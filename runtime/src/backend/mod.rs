@@ -107,6 +107,15 @@ impl From<MigrationRecord> for RowState {
     }
 }
 
+/// What became of a migration's script in deploy.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// It ran and its row is finished.
+    Applied,
+    /// It failed; its row is not finished.
+    Failed(ScriptError),
+}
+
 /// How a script failed.
 #[derive(Debug)]
 pub(crate) struct ScriptError {
@@ -269,36 +278,21 @@ impl Conn {
         dispatch!(self, c => c.set_finished(id, at).await)
     }
 
-    /// After a script: `applied_steps_count + 1`, then `finished_at` — two writes, as Prisma (PostgreSQL: in
-    /// one round trip).
-    pub async fn finish(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+    /// Deploy's script, then Prisma's two finishing writes (`applied_steps_count + 1`, then `finished_at`) when
+    /// it succeeded. PostgreSQL commits the script and its finish together (`postgres::Conn::run_and_finish`);
+    /// MySQL and SQLite cannot (DDL commits there as it goes), so each write commits after the script.
+    pub async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
         match self {
             #[cfg(feature = "postgres")]
-            Self::Postgres(c) => c.finish(id, at).await,
+            Self::Postgres(c) => c.run_and_finish(id, sql).await,
             #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
             _ => {
-                self.add_step(id).await?;
-                self.set_finished(id, at).await
-            }
-        }
-    }
-
-    /// The previous migration's [`Conn::finish`] (when deploy held it back), then the next start row
-    /// (PostgreSQL: in one round trip and one commit).
-    pub async fn finish_then_insert(
-        &mut self,
-        previous: Option<(&str, DateTime<Utc>)>,
-        row: &NewRow<'_>,
-    ) -> Result<(), Error> {
-        match self {
-            #[cfg(feature = "postgres")]
-            Self::Postgres(c) => c.finish_then_insert(previous, row).await,
-            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
-            _ => {
-                if let Some((id, at)) = previous {
-                    self.finish(id, at).await?;
+                if let Err(e) = self.run_script(sql).await {
+                    return Ok(Outcome::Failed(e));
                 }
-                self.insert_row(row).await
+                self.add_step(id).await?;
+                self.set_finished(id, Utc::now()).await?;
+                Ok(Outcome::Applied)
             }
         }
     }

@@ -8,7 +8,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::{Connection as _, Executor as _, Postgres, Row as _};
 
-use super::{NewRow, RowState, ScriptError, run_counting};
+use super::{NewRow, Outcome, RowState, ScriptError, run_counting};
 use crate::Error;
 use crate::report::MigrationRecord;
 use crate::url::quote_ident;
@@ -35,7 +35,7 @@ enum Handle {
 pub(crate) struct Conn {
     handle: Handle,
     schema: Option<String>,
-    /// Bookkeeping writes commit without waiting for the WAL flush (see [`Conn::defer_flush`]).
+    /// Deploy's start rows commit without waiting for the WAL flush (see [`Conn::defer_flush`]).
     deferred: bool,
     /// The pool, while the pooled connection has not been tested (see [`Conn::pooled`]).
     untested: Option<PgPool>,
@@ -188,12 +188,11 @@ impl Conn {
         }
     }
 
-    /// While on, `insert_row`, `add_step` and `set_finished` commit without waiting for their WAL to reach
-    /// disk: deploy's bookkeeping then costs no fsync of its own. Nothing is lost that matters: PostgreSQL
-    /// writes WAL in order, so the next flushed commit (the next script's, or the final durable write deploy
-    /// makes with this off) makes every earlier one durable too, and a crash can only drop the latest writes —
-    /// leaving a state a crash of Prisma at an earlier moment leaves as well. Without this, each migration
-    /// paid four WAL flushes instead of one (BENCHMARKS.md, runtime).
+    /// While on, deploy's start row (`insert_row`) commits without waiting for its WAL to reach disk, so it
+    /// costs no flush of its own: the migration's script commits right after it on the same connection, and
+    /// PostgreSQL writes WAL in order, so that flush makes the start row durable too. A crash in between loses
+    /// only the start row of a migration whose script never committed — it is then simply pending. The finish
+    /// of a migration is never deferred (see [`Conn::run_and_finish`]).
     pub fn defer_flush(&mut self, on: bool) {
         self.deferred = on;
     }
@@ -228,42 +227,21 @@ impl Conn {
     }
 
     /// Prisma's two UPDATEs after a script (`applied_steps_count + 1`, then `finished_at`) as literal SQL, for
-    /// our own UUID ids only.
-    fn finish_sql(id: &str, at: DateTime<Utc>) -> Option<String> {
+    /// our own UUID ids only. `finished_at` is read from the server's clock when the UPDATE runs, i.e. after
+    /// the script (`clock_timestamp()`, not `now()`, which is the start of the transaction), and never before
+    /// the row's own `started_at`, which the client's clock wrote.
+    fn finish_sql(id: &str) -> Option<String> {
         if !plain(id, b"-") {
             return None;
         }
-        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         Some(format!(
             "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = '{id}';\n\
-             UPDATE _prisma_migrations SET finished_at = '{at}'::timestamptz WHERE id = '{id}';\n"
+             UPDATE _prisma_migrations SET finished_at = GREATEST(clock_timestamp(), started_at) WHERE id = '{id}';\n"
         ))
     }
 
     async fn simple(&mut self, sql: String, action: &'static str) -> Result<(), Error> {
         self.c().execute(sqlx::AssertSqlSafe(sql)).await.map(drop).map_err(|e| Error::db(action, &e))
-    }
-
-    /// The previous migration's two UPDATEs and the next one's INSERT in one simple-query message: the same
-    /// three writes, one round trip and one commit. With deferred flushes every commit costs a WAL flush
-    /// wake-up of its own, so fewer commits per migration is what brings deploy near `psql`'s floor
-    /// (BENCHMARKS.md, runtime). Falls back to separate statements when a value would need escaping.
-    pub async fn finish_then_insert(
-        &mut self,
-        previous: Option<(&str, DateTime<Utc>)>,
-        row: &NewRow<'_>,
-    ) -> Result<(), Error> {
-        let Some((id, at)) = previous else { return self.insert_row(row).await };
-        match (Self::finish_sql(id, at), Self::start_row_sql(row)) {
-            (Some(finish), Some(insert)) => {
-                let sql = format!("{}{finish}{insert}", self.deferred_prefix());
-                self.simple(sql, "recording the migration start").await
-            }
-            _ => {
-                self.finish(id, at).await?;
-                self.insert_row(row).await
-            }
-        }
     }
 
     pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
@@ -293,33 +271,48 @@ impl Conn {
     }
 
     pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
-        let sql = self.deferred(
+        self.update(
             "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = $1",
-            "WITH deferred AS (SELECT set_config('synchronous_commit', 'off', true)) \
-             UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 FROM deferred WHERE id = $1",
-        );
-        self.update(sql, id, None).await
+            id,
+            None,
+        )
+        .await
     }
 
     pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        let sql = self.deferred(
-            "UPDATE _prisma_migrations SET finished_at = $2 WHERE id = $1",
-            "WITH deferred AS (SELECT set_config('synchronous_commit', 'off', true)) \
-             UPDATE _prisma_migrations SET finished_at = $2 FROM deferred WHERE id = $1",
-        );
-        self.update(sql, id, Some(at)).await
+        self.update("UPDATE _prisma_migrations SET finished_at = $2 WHERE id = $1", id, Some(at)).await
     }
 
-    /// Prisma's two UPDATEs after a script (`applied_steps_count + 1`, then `finished_at`), both sent in one
-    /// simple-query message: one round trip instead of four (two prepared statements), the same two writes,
-    /// committed together.
-    pub async fn finish(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        let Some(finish) = Self::finish_sql(id, at) else {
+    /// Deploy's script and its finish in one simple-query message, so one implicit transaction and one
+    /// synchronous commit: the script's changes and its recorded success reach disk together or not at all
+    /// (Prisma writes the finish after the script's commit, so a crash in between leaves it failed; here that
+    /// state cannot happen). The finish never shares a transaction with a later migration's writes.
+    ///
+    /// A script that cannot run in a transaction block (a lone `CREATE INDEX CONCURRENTLY`, `VACUUM`) fails
+    /// at once with 25001 before doing anything: it then runs alone, exactly as Prisma sends it, and the finish
+    /// follows in a commit of its own. A script with its own `BEGIN … COMMIT` commits itself; the finish then
+    /// commits right after it, durably, in the same message.
+    pub async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
+        let Some(finish) = Self::finish_sql(id) else {
+            if let Err(e) = self.run_script(sql).await {
+                return Ok(Outcome::Failed(e));
+            }
             self.add_step(id).await?;
-            return self.set_finished(id, at).await;
+            self.set_finished(id, Utc::now()).await?;
+            return Ok(Outcome::Applied);
         };
-        let sql = format!("{}{finish}", self.deferred_prefix());
-        self.simple(sql, "updating _prisma_migrations").await
+        // The newline ends a trailing `-- comment` of the script; the `;` its last statement.
+        match self.run_script(&format!("{sql}\n;\n{finish}")).await {
+            Ok(()) => Ok(Outcome::Applied),
+            Err(e) if e.code == "25001" && e.statement == Some(1) => {
+                if let Err(e) = self.run_script(sql).await {
+                    return Ok(Outcome::Failed(e));
+                }
+                self.simple(finish, "updating _prisma_migrations").await?;
+                Ok(Outcome::Applied)
+            }
+            Err(e) => Ok(Outcome::Failed(e)),
+        }
     }
 
     pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
