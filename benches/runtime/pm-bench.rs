@@ -43,10 +43,11 @@ struct Args {
     iterations: usize,
     repeat: usize,
     prisma: bool,
+    cli: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut a = Args { url: None, deploy: 500, verify: 1000, iterations: 300, repeat: 3, prisma: true };
+    let mut a = Args { url: None, deploy: 500, verify: 1000, iterations: 300, repeat: 5, prisma: true, cli: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -58,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
             "--iterations" => a.iterations = number(value()?)?.max(1),
             "--repeat" => a.repeat = number(value()?)?.max(1),
             "--no-prisma" => a.prisma = false,
+            "--cli" => a.cli = Some(value()?.into()),
             other => return Err(format!("unknown argument `{other}`; see the header of benches/runtime/pm-bench.rs")),
         }
     }
@@ -135,6 +137,29 @@ async fn ours_deploy(url: &str, migrations: &Migrations) -> Result<Duration, Str
     Ok(took)
 }
 
+/// sqlx's own migrator on the same scripts (versions 1..=N): per migration one transaction with the script and
+/// its `_sqlx_migrations` row, under sqlx's advisory lock.
+async fn sqlx_deploy(url: &str, migrations: &Migrations) -> Result<Duration, String> {
+    use sqlx::Connection as _;
+    use sqlx::SqlSafeStr as _;
+    use sqlx::migrate::{Migration, MigrationType, Migrator as SqlxMigrator};
+    let list: Vec<Migration> = migrations
+        .iter()
+        .zip(1i64..)
+        .map(|(m, version)| {
+            let sql = sqlx::AssertSqlSafe(m.sql().to_owned()).into_sql_str();
+            Migration::new(version, m.slug().to_owned().into(), MigrationType::Simple, sql, false)
+        })
+        .collect();
+    let migrator = SqlxMigrator { migrations: list.into(), ..SqlxMigrator::DEFAULT };
+    let start = Instant::now();
+    let mut conn = sqlx::PgConnection::connect(url).await.map_err(|e| e.to_string())?;
+    migrator.run(&mut conn).await.map_err(|e| e.to_string())?;
+    let took = start.elapsed();
+    conn.close().await.map_err(|e| e.to_string())?;
+    Ok(took)
+}
+
 fn psql_floor(url: &str, migrations: &Migrations) -> Result<Duration, String> {
     let mut cmd = Command::new("psql");
     cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url]);
@@ -181,7 +206,7 @@ fn ratio(a: Duration, b: Duration) -> String {
 async fn bench_deploy(a: &Args, admin: &sqlx::PgPool, server: &str, out: &mut String) -> Result<(), String> {
     let dir = generate(a.deploy);
     let migrations = dir.load();
-    let (mut ours, mut floor) = (vec![], vec![]);
+    let (mut ours, mut floor, mut peer) = (vec![], vec![], vec![]);
     for _ in 0..a.repeat {
         let (name, url) = create_db(admin, server).await?;
         let r = psql_floor(&url, &migrations);
@@ -191,11 +216,18 @@ async fn bench_deploy(a: &Args, admin: &sqlx::PgPool, server: &str, out: &mut St
         let r = ours_deploy(&url, &migrations).await;
         drop_db(admin, &name).await?;
         ours.push(r?);
+        let (name, url) = create_db(admin, server).await?;
+        let r = sqlx_deploy(&url, &migrations).await;
+        drop_db(admin, &name).await?;
+        peer.push(r?);
     }
-    let (ours, floor) = (median(ours), median(floor));
-    let _ = writeln!(out, "| deploy {} migrations: ours (connect + deploy) | {} |", a.deploy, ms(ours));
-    let _ = writeln!(out, "| deploy floor: one `psql` session, one `-c` per script | {} |", ms(floor));
+    let (ours, floor, peer) = (median(ours), median(floor), median(peer));
+    let n = a.repeat;
+    let _ = writeln!(out, "| deploy {} migrations: ours (connect + deploy), median of {n} | {} |", a.deploy, ms(ours));
+    let _ = writeln!(out, "| deploy floor: one `psql` session, one `-c` per script, median of {n} | {} |", ms(floor));
+    let _ = writeln!(out, "| deploy: `sqlx::migrate::Migrator` (connect + run), median of {n} | {} |", ms(peer));
     let _ = writeln!(out, "| **ours / floor** (target ≤ 1.30×) | **{}** |", ratio(ours, floor));
+    let _ = writeln!(out, "| sqlx's Migrator / floor | {} |", ratio(peer, floor));
     if a.prisma {
         let (name, url) = create_db(admin, server).await?;
         let r = prisma(&url, &dir, &["migrate", "deploy"], "All migrations have been successfully applied.");
@@ -272,6 +304,60 @@ async fn verify_on(
         let _ = writeln!(out, "| verify, Prisma CLI `migrate status` (median of 3) | {} |", ms(p));
         let _ = writeln!(out, "| ours / Prisma CLI | {} |", ratio(ours, p));
     }
+    if let Some(cli) = &a.cli {
+        cli_verify(a, cli, url, dir, out)?;
+    }
+    Ok(())
+}
+
+/// `prisma-migrations verify` as a whole process (start, read the folder, connect, one SELECT) against `psql -c
+/// 'SELECT * FROM _prisma_migrations'` (start, connect, the same table): medians of `--repeat`, interleaved.
+fn cli_verify(a: &Args, cli: &std::path::Path, url: &str, dir: &MigrationsDir, out: &mut String) -> Result<(), String> {
+    let migrations_dir = dir.path();
+    let run = |cmd: &mut Command| -> Result<Duration, String> {
+        let start = Instant::now();
+        let o = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+        let took = start.elapsed();
+        if !o.status.success() {
+            return Err(format!(
+                "{cmd:?} failed: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        Ok(took)
+    };
+    let ours =
+        || run(Command::new(cli).arg("verify").arg("--migrations").arg(&migrations_dir).args(["--database-url", url]));
+    let psql = || {
+        run(Command::new("psql").args([
+            "-X",
+            "-q",
+            "-d",
+            url,
+            "-o",
+            "/dev/null",
+            "-c",
+            "SELECT * FROM _prisma_migrations",
+        ]))
+    };
+    ours()?;
+    psql()?;
+    let (mut o, mut p) = (vec![], vec![]);
+    for _ in 0..a.repeat.max(5) {
+        o.push(ours()?);
+        p.push(psql()?);
+    }
+    let (o, p) = (median(o), median(p));
+    let n = a.repeat.max(5);
+    let _ = writeln!(
+        out,
+        "| verify, {} applied: `prisma-migrations verify` process, median of {n} | {} |",
+        a.verify,
+        ms(o)
+    );
+    let _ = writeln!(out, "| `psql -c 'SELECT * FROM _prisma_migrations'` process, median of {n} | {} |", ms(p));
+    let _ = writeln!(out, "| **CLI verify / psql SELECT** | **{}** |", ratio(o, p));
     Ok(())
 }
 

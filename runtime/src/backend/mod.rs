@@ -1,13 +1,14 @@
-//! The per-database SQL, behind one enum the migrator drives. The algorithm lives in `migrator.rs`; each
-//! module here only knows how its database stores `_prisma_migrations`, takes the lock and runs a script.
+//! The per-database SQL behind one interface, [`Driver`]; [`Conn`] is the connection the migrator drives. The
+//! algorithm lives in `migrator.rs`; each module here only knows how its database stores `_prisma_migrations`,
+//! takes the lock and runs a script, and they share the connection handling (`connection.rs`).
 
 /// The bookkeeping writes of the databases whose placeholders are `?` (MySQL, SQLite): the same statements, bound
 /// with `$time`, the function that encodes a timestamp as that database stores it (`DATETIME(3)` for MySQL,
-/// epoch milliseconds for SQLite). Expands to methods of a connection type that has `fn c(&mut self)`.
+/// epoch milliseconds for SQLite). Expands to [`Driver`] methods of a connection type that has `fn c(&mut self)`.
 #[cfg(any(feature = "mysql", feature = "sqlite"))]
 macro_rules! question_mark_bookkeeping {
     ($time:path) => {
-        pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
+        async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
             sqlx::query(
                 "INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) \
                  VALUES (?, ?, ?, ?, ?, ?, 0)",
@@ -24,7 +25,7 @@ macro_rules! question_mark_bookkeeping {
             .map_err(|e| Error::db("recording the migration start", &e))
         }
 
-        pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
+        async fn add_step(&mut self, id: &str) -> Result<(), Error> {
             sqlx::query("UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = ?")
                 .bind(id)
                 .execute(self.c())
@@ -33,16 +34,8 @@ macro_rules! question_mark_bookkeeping {
                 .map_err(|e| Error::db("updating _prisma_migrations", &e))
         }
 
-        pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-            self.set_time("UPDATE _prisma_migrations SET finished_at = ? WHERE id = ?", id, at).await
-        }
-
-        pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-            self.set_time("UPDATE _prisma_migrations SET rolled_back_at = ? WHERE id = ?", id, at).await
-        }
-
-        async fn set_time(&mut self, sql: &'static str, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-            sqlx::query(sql)
+        async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+            sqlx::query("UPDATE _prisma_migrations SET finished_at = ? WHERE id = ?")
                 .bind($time(at))
                 .bind(id)
                 .execute(self.c())
@@ -51,7 +44,17 @@ macro_rules! question_mark_bookkeeping {
                 .map_err(|e| Error::db("updating _prisma_migrations", &e))
         }
 
-        pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
+        async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+            sqlx::query("UPDATE _prisma_migrations SET rolled_back_at = ? WHERE id = ?")
+                .bind($time(at))
+                .bind(id)
+                .execute(self.c())
+                .await
+                .map(drop)
+                .map_err(|e| Error::db("updating _prisma_migrations", &e))
+        }
+
+        async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
             sqlx::query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?")
                 .bind(logs)
                 .bind(id)
@@ -63,6 +66,8 @@ macro_rules! question_mark_bookkeeping {
     };
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+mod connection;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]
@@ -133,6 +138,77 @@ impl ScriptError {
     }
 }
 
+/// What the migrator asks of one database, on one connection: each database module implements it, and the
+/// algorithm (`migrator.rs`) is written once over [`Conn`], which dispatches here. The defaults are what a
+/// database does unless it has a better way (PostgreSQL overrides `load_states`, `defer_flush` and
+/// `run_and_finish`).
+#[allow(async_fn_in_trait, reason = "crate-private; every implementation is a concrete type, so Send is known")]
+pub(crate) trait Driver {
+    /// What the lock is, for messages.
+    fn lock_name(&self) -> &'static str;
+
+    /// One attempt at the migration lock, without waiting; true when taken.
+    async fn try_lock(&mut self) -> Result<bool, Error>;
+
+    /// Releases the lock.
+    async fn unlock(&mut self) -> Result<(), Error>;
+
+    /// Creates the `?schema=` schema when missing (PostgreSQL).
+    async fn ensure_schema(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// The tables of the schema other than `_prisma_migrations` (for P3005).
+    async fn user_tables(&mut self) -> Result<Vec<String>, Error>;
+
+    /// `CREATE TABLE _prisma_migrations` with Prisma's DDL.
+    async fn create_table(&mut self) -> Result<(), Error>;
+
+    /// Every row, in any order; `None` when the table does not exist. One SELECT.
+    async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error>;
+
+    /// What `verify` needs of every row (name, checksum, finished, rolled back), in any order; `None` when the
+    /// table does not exist. One SELECT.
+    async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
+        Ok(self.load_rows().await?.map(|rows| rows.into_iter().map(RowState::from).collect()))
+    }
+
+    /// Whether deploy's start rows may commit without waiting for their own flush (the script's commit that
+    /// follows flushes them).
+    fn defer_flush(&mut self, on: bool) {
+        let _ = on;
+    }
+
+    async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error>;
+
+    /// `applied_steps_count = applied_steps_count + 1`.
+    async fn add_step(&mut self, id: &str) -> Result<(), Error>;
+
+    async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error>;
+
+    /// Deploy's script, then Prisma's two finishing writes (`applied_steps_count + 1`, then `finished_at`) when it
+    /// succeeded, each committed on its own as under Prisma (MySQL and SQLite commit DDL as it goes, so nothing
+    /// could make the script and its finish atomic there).
+    async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
+        if let Err(e) = self.run_script(sql).await {
+            return Ok(Outcome::Failed(e));
+        }
+        self.add_step(id).await?;
+        self.set_finished(id, Utc::now()).await?;
+        Ok(Outcome::Applied)
+    }
+
+    async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error>;
+
+    async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error>;
+
+    /// Runs a script as one unit, the way Prisma sends it.
+    async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError>;
+
+    /// Closes the connection (returns it, for a pooled one).
+    async fn close(self);
+}
+
 /// One connection used for a whole command.
 pub(crate) enum Conn {
     #[cfg(feature = "postgres")]
@@ -192,39 +268,25 @@ impl Conn {
 
     /// What the lock is, for messages.
     pub fn lock_name(&self) -> &'static str {
-        match self {
-            #[cfg(feature = "postgres")]
-            Self::Postgres(_) => "PostgreSQL advisory lock pg_advisory_lock(72707369)",
-            #[cfg(feature = "sqlite")]
-            Self::Sqlite(_) => "exclusive lock on the SQLite database file",
-            #[cfg(feature = "mysql")]
-            Self::MySql(_) => "MySQL named lock GET_LOCK('prisma_migrate')",
-            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
-            Self::Never(n) => match *n {},
-        }
+        dispatch!(self, c => c.lock_name())
     }
 
-    /// One attempt at the migration lock, without waiting; true when taken.
     pub async fn try_lock(&mut self) -> Result<bool, Error> {
         dispatch!(self, c => c.try_lock().await)
     }
 
-    /// Releases the lock.
     pub async fn unlock(&mut self) -> Result<(), Error> {
         dispatch!(self, c => c.unlock().await)
     }
 
-    /// Creates the `?schema=` schema when missing (PostgreSQL); nothing elsewhere.
     pub async fn ensure_schema(&mut self) -> Result<(), Error> {
         dispatch!(self, c => c.ensure_schema().await)
     }
 
-    /// The tables of the schema other than `_prisma_migrations` (for P3005).
     pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
         dispatch!(self, c => c.user_tables().await)
     }
 
-    /// `CREATE TABLE _prisma_migrations` with Prisma's DDL.
     pub async fn create_table(&mut self) -> Result<(), Error> {
         dispatch!(self, c => c.create_table().await)
     }
@@ -233,68 +295,26 @@ impl Conn {
     /// `None` when the table does not exist. One SELECT.
     pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
         let rows: Result<Option<Vec<MigrationRecord>>, Error> = dispatch!(self, c => c.load_rows().await);
-        let rows = rows?;
-        Ok(rows.map(|mut rows| {
+        Ok(rows?.map(|mut rows| {
             rows.sort_by_key(|r| r.started_at);
             rows
         }))
     }
 
-    /// What `verify` needs of every row (name, checksum, finished, rolled back); `None` when the table does
-    /// not exist. One SELECT; on PostgreSQL a narrower one than [`Conn::load_rows`], so no timestamp is sent
-    /// as text and parsed back (BENCHMARKS.md). In no guaranteed order: see `migrator::load_states_in_order`.
     pub async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
-        match self {
-            #[cfg(feature = "postgres")]
-            Self::Postgres(c) => c.load_states().await,
-            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
-            _ => Ok(self.load_rows().await?.map(|rows| rows.into_iter().map(RowState::from).collect())),
-        }
+        dispatch!(self, c => c.load_states().await)
     }
 
-    /// PostgreSQL: whether deploy's bookkeeping writes may commit without waiting for their WAL flush (see
-    /// `postgres::Conn::defer_flush`); elsewhere nothing changes.
     pub fn defer_flush(&mut self, on: bool) {
-        match self {
-            #[cfg(feature = "postgres")]
-            Self::Postgres(c) => c.defer_flush(on),
-            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
-            _ => {
-                let _ = on;
-            }
-        }
+        let () = dispatch!(self, c => c.defer_flush(on));
     }
 
     pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
         dispatch!(self, c => c.insert_row(row).await)
     }
 
-    /// `applied_steps_count = applied_steps_count + 1`.
-    pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
-        dispatch!(self, c => c.add_step(id).await)
-    }
-
-    pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        dispatch!(self, c => c.set_finished(id, at).await)
-    }
-
-    /// Deploy's script, then Prisma's two finishing writes (`applied_steps_count + 1`, then `finished_at`) when
-    /// it succeeded. PostgreSQL commits the script and its finish together (`postgres::Conn::run_and_finish`);
-    /// MySQL and SQLite cannot (DDL commits there as it goes), so each write commits after the script.
     pub async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
-        match self {
-            #[cfg(feature = "postgres")]
-            Self::Postgres(c) => c.run_and_finish(id, sql).await,
-            #[allow(unreachable_patterns, reason = "other databases, when compiled in")]
-            _ => {
-                if let Err(e) = self.run_script(sql).await {
-                    return Ok(Outcome::Failed(e));
-                }
-                self.add_step(id).await?;
-                self.set_finished(id, Utc::now()).await?;
-                Ok(Outcome::Applied)
-            }
-        }
+        dispatch!(self, c => c.run_and_finish(id, sql).await)
     }
 
     pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
@@ -305,12 +325,10 @@ impl Conn {
         dispatch!(self, c => c.set_rolled_back(id, at).await)
     }
 
-    /// Runs a script as one unit, the way Prisma sends it.
     pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
         dispatch!(self, c => c.run_script(sql).await)
     }
 
-    /// Closes the connection (returns it, for a pooled one).
     pub async fn close(self) {
         let () = dispatch!(self, c => c.close().await);
     }

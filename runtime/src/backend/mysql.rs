@@ -6,9 +6,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlRow};
-use sqlx::pool::PoolConnection;
 use sqlx::{Connection as _, Executor as _, MySql, Row as _};
 
+use super::Driver;
+use super::connection::Connection;
 use super::{NewRow, ScriptError, run_counting};
 use crate::Error;
 use crate::report::MigrationRecord;
@@ -26,46 +27,41 @@ const CREATE_TABLE: &str = "CREATE TABLE _prisma_migrations (
     applied_steps_count     INTEGER UNSIGNED NOT NULL DEFAULT 0
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci";
 
-enum Handle {
-    Own(MySqlConnection),
-    Pooled(PoolConnection<MySql>),
-}
-
 pub(crate) struct Conn {
-    handle: Handle,
-    /// The pool, while the pooled connection has not been tested (see [`Conn::pooled`]).
-    untested: Option<MySqlPool>,
+    link: Connection<MySql>,
 }
 
 impl Conn {
     pub async fn dedicated(pool: &MySqlPool) -> Result<Self, Error> {
-        let options = pool.connect_options();
-        let conn = MySqlConnection::connect_with(&options)
-            .await
-            .map_err(|e| Error::db("opening the migration connection", &e))?;
-        Ok(Self { handle: Handle::Own(conn), untested: None })
+        Ok(Self { link: Connection::dedicated(pool).await? })
     }
 
-    /// An idle connection as it is, without sqlx's test ping, so `verify` is one round trip; if it turns out
-    /// dead, `load_rows` retries once on a new connection. No idle connection: a tested (or new) one.
     pub async fn pooled(pool: &MySqlPool) -> Result<Self, Error> {
-        if let Some(conn) = pool.try_acquire() {
-            return Ok(Self { handle: Handle::Pooled(conn), untested: Some(pool.clone()) });
-        }
-        let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
-        Ok(Self { handle: Handle::Pooled(conn), untested: None })
+        Ok(Self { link: Connection::pooled(pool).await? })
     }
 
     fn c(&mut self) -> &mut MySqlConnection {
-        match &mut self.handle {
-            Handle::Own(c) => c,
-            Handle::Pooled(c) => c,
-        }
+        self.link.c()
+    }
+
+    async fn select_rows(&mut self) -> Result<Vec<MySqlRow>, sqlx::Error> {
+        sqlx::raw_sql(
+            "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
+             FROM _prisma_migrations",
+        )
+        .fetch_all(self.c())
+        .await
+    }
+}
+
+impl Driver for Conn {
+    fn lock_name(&self) -> &'static str {
+        "MySQL named lock GET_LOCK('prisma_migrate')"
     }
 
     /// `GET_LOCK(name, 0)`: 1 = taken, 0 = held elsewhere (the caller polls), NULL = error. Prisma ignores the
     /// result and goes on after its 10 s; we never run without the lock.
-    pub async fn try_lock(&mut self) -> Result<bool, Error> {
+    async fn try_lock(&mut self) -> Result<bool, Error> {
         let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
             .bind(LOCK_NAME)
             .fetch_one(self.c())
@@ -81,7 +77,7 @@ impl Conn {
         }
     }
 
-    pub async fn unlock(&mut self) -> Result<(), Error> {
+    async fn unlock(&mut self) -> Result<(), Error> {
         sqlx::query_scalar::<_, Option<i64>>("SELECT RELEASE_LOCK(?)")
             .bind(LOCK_NAME)
             .fetch_one(self.c())
@@ -90,12 +86,7 @@ impl Conn {
             .map_err(|e| Error::db("releasing the migration lock", &e))
     }
 
-    #[allow(clippy::unused_async, reason = "same interface as the other databases")]
-    pub async fn ensure_schema(&mut self) -> Result<(), Error> {
-        Ok(())
-    }
-
-    pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
+    async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
         sqlx::query_scalar::<_, String>(
             "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
              WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' \
@@ -106,23 +97,16 @@ impl Conn {
         .map_err(|e| Error::db("listing the tables of the database", &e))
     }
 
-    pub async fn create_table(&mut self) -> Result<(), Error> {
+    async fn create_table(&mut self) -> Result<(), Error> {
         self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
     }
 
     /// A text-protocol query: one round trip.
-    pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+    async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
         let mut rows = self.select_rows().await;
         if let Err(e) = &rows
-            && crate::error::connection_lost(e)
-            && let Some(pool) = self.untested.take()
+            && self.link.reconnect(e).await?
         {
-            // A connection of its own: the dead one still holds its pool slot until it is replaced (and a
-            // one-connection pool would wait forever).
-            let fresh = MySqlConnection::connect_with(&pool.connect_options())
-                .await
-                .map_err(|e| Error::db("reconnecting", &e))?;
-            self.handle = Handle::Own(fresh);
             rows = self.select_rows().await;
         }
         match rows {
@@ -137,34 +121,20 @@ impl Conn {
         }
     }
 
-    async fn select_rows(&mut self) -> Result<Vec<MySqlRow>, sqlx::Error> {
-        sqlx::raw_sql(
-            "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count \
-             FROM _prisma_migrations",
-        )
-        .fetch_all(self.c())
-        .await
-    }
-
     question_mark_bookkeeping!(naive);
 
     /// One `COM_QUERY` with every statement, as Prisma sends it; statements before a failure stay.
     /// A script of only comments (`-- This is an empty migration.`) is an empty query to MySQL (error 1065);
     /// Prisma applies such files, so that error on the first statement counts as success.
-    pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+    async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
         match run_counting(&mut *self.c(), sql).await {
             Err(e) if e.code == "1065" && e.statement == Some(1) => Ok(()),
             other => other,
         }
     }
 
-    pub async fn close(self) {
-        match self.handle {
-            Handle::Own(c) => {
-                let _ = c.close().await;
-            }
-            Handle::Pooled(c) => drop(c),
-        }
+    async fn close(self) {
+        self.link.close().await;
     }
 }
 

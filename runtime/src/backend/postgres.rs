@@ -4,10 +4,11 @@
 //! `schema-engine/connectors/sql-schema-connector/src/flavour/postgres.rs` and `sql_migration_persistence.rs`.
 
 use chrono::{DateTime, Utc};
-use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::{Connection as _, Executor as _, Postgres, Row as _};
 
+use super::Driver;
+use super::connection::Connection;
 use super::{NewRow, Outcome, RowState, ScriptError, run_counting};
 use crate::Error;
 use crate::report::MigrationRecord;
@@ -27,174 +28,54 @@ const CREATE_TABLE: &str = r#"CREATE TABLE "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )"#;
 
-enum Handle {
-    Own(PgConnection),
-    Pooled(PoolConnection<Postgres>),
-}
-
 pub(crate) struct Conn {
-    handle: Handle,
+    link: Connection<Postgres>,
     schema: Option<String>,
+    /// `SET search_path`, for connections whose options do not carry it (see [`set_search_path`]).
+    search_path: Option<String>,
     /// Deploy's start rows commit without waiting for the WAL flush (see [`Conn::defer_flush`]).
     deferred: bool,
-    /// The pool, while the pooled connection has not been tested (see [`Conn::pooled`]).
-    untested: Option<PgPool>,
 }
 
 impl Conn {
     pub async fn dedicated(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
-        let options = pool.connect_options();
-        let mut conn = PgConnection::connect_with(&options)
-            .await
-            .map_err(|e| Error::db("opening the migration connection", &e))?;
+        let search_path = set_search_path(&pool.connect_options(), schema.as_deref());
+        let mut this = Self { link: Connection::dedicated(pool).await?, schema, search_path, deferred: false };
         // A deployer killed mid-script would keep the lock until its statement ends (a 30 s script: 30 s), since
         // the server notices a vanished client only when it next writes to it. PostgreSQL ≥ 14 can poll the
         // socket: the script is then rolled back and the lock freed within a second. Older servers (and
         // platforms without the check) refuse the setting, which changes nothing: ignore the error.
-        let _ = conn.execute("SET client_connection_check_interval = 1000").await;
-        if let Some(set) = set_search_path(&options, schema.as_deref()) {
-            conn.execute(sqlx::AssertSqlSafe(set)).await.map_err(|e| Error::db("setting the search_path", &e))?;
-        }
-        Ok(Self { handle: Handle::Own(conn), schema, deferred: false, untested: None })
+        let _ = this.c().execute("SET client_connection_check_interval = 1000").await;
+        this.set_search_path().await?;
+        Ok(this)
     }
 
-    /// An idle connection as it is, without sqlx's test ping, so `verify` is one round trip; if it turns out
-    /// dead, the read is retried once on a new connection. No idle connection: a tested (or new) one.
     pub async fn pooled(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
-        if let Some(conn) = pool.try_acquire() {
-            return Ok(Self { handle: Handle::Pooled(conn), schema, deferred: false, untested: Some(pool.clone()) });
-        }
-        let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
-        Ok(Self { handle: Handle::Pooled(conn), schema, deferred: false, untested: None })
+        let search_path = set_search_path(&pool.connect_options(), schema.as_deref());
+        Ok(Self { link: Connection::pooled(pool).await?, schema, search_path, deferred: false })
     }
 
-    /// A read-only simple query; on an untested pooled connection that turns out dead (server restarted,
-    /// session terminated), once more on a new connection of its own (the dead one still holds its pool slot).
+    async fn set_search_path(&mut self) -> Result<(), Error> {
+        if let Some(set) = self.search_path.clone() {
+            self.c().execute(sqlx::AssertSqlSafe(set)).await.map_err(|e| Error::db("setting the search_path", &e))?;
+        }
+        Ok(())
+    }
+
+    /// A read-only simple query, retried once on a new connection when an untested pooled one turns out dead.
     async fn read(&mut self, sql: &'static str) -> Result<Result<Vec<PgRow>, sqlx::Error>, Error> {
         let mut rows = sqlx::raw_sql(sql).fetch_all(self.c()).await;
         if let Err(e) = &rows
-            && crate::error::connection_lost(e)
-            && let Some(pool) = self.untested.take()
+            && self.link.reconnect(e).await?
         {
-            let fresh = Self::dedicated(&pool, self.schema.clone()).await?;
-            self.handle = fresh.handle;
+            self.set_search_path().await?;
             rows = sqlx::raw_sql(sql).fetch_all(self.c()).await;
         }
         Ok(rows)
     }
 
     fn c(&mut self) -> &mut PgConnection {
-        match &mut self.handle {
-            Handle::Own(c) => c,
-            Handle::Pooled(c) => c,
-        }
-    }
-
-    /// `pg_try_advisory_lock`, never the blocking `pg_advisory_lock`: a session blocked there keeps a
-    /// snapshot open, and the holder's `CREATE INDEX CONCURRENTLY` waits for every open snapshot.
-    pub async fn try_lock(&mut self) -> Result<bool, Error> {
-        sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_lock($1)")
-            .bind(LOCK_KEY)
-            .persistent(false)
-            .fetch_one(self.c())
-            .await
-            .map_err(|e| Error::db("taking the migration lock", &e))
-    }
-
-    pub async fn unlock(&mut self) -> Result<(), Error> {
-        sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
-            .bind(LOCK_KEY)
-            .persistent(false)
-            .fetch_one(self.c())
-            .await
-            .map(drop)
-            .map_err(|e| Error::db("releasing the migration lock", &e))
-    }
-
-    pub async fn ensure_schema(&mut self) -> Result<(), Error> {
-        let Some(schema) = self.schema.clone() else { return Ok(()) };
-        let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&schema));
-        match self.c().execute(sqlx::AssertSqlSafe(sql)).await {
-            // Two deployers creating it at once: 23505/42P06 for the loser, the schema exists either way.
-            Err(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("23505" | "42P06")) => Ok(()),
-            Err(e) => Err(Error::db("creating the schema", &e)),
-            Ok(_) => Ok(()),
-        }
-    }
-
-    /// Ordinary and partitioned tables of the current schema, except those an extension owns (PostGIS's
-    /// `spatial_ref_sys` …), as Prisma's emptiness check skips them.
-    pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
-        sqlx::query_scalar::<_, String>(
-            "SELECT c.relname::text FROM pg_catalog.pg_class c \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
-             AND c.relname <> '_prisma_migrations' \
-             AND c.relname NOT IN ('spatial_ref_sys', 'geometry_columns', 'geography_columns', 'raster_columns', 'raster_overviews') \
-             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') \
-             ORDER BY 1",
-        )
-        .persistent(false)
-        .fetch_all(self.c())
-        .await
-        .map_err(|e| Error::db("listing the tables of the schema", &e))
-    }
-
-    pub async fn create_table(&mut self) -> Result<(), Error> {
-        self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
-    }
-
-    /// The simple-query protocol: one round trip (a prepared statement would take two), which is what makes
-    /// `verify` a single SELECT.
-    pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
-        let rows = self
-            .read(
-                "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, \
-                 applied_steps_count FROM _prisma_migrations",
-            )
-            .await?;
-        match rows {
-            Ok(rows) => rows.iter().map(record).collect::<Result<Vec<_>, _>>().map(Some),
-            // 42P01 undefined_table (also when the search_path schema does not exist).
-            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
-            Err(e) => Err(Error::db("reading _prisma_migrations", &e)),
-        }
-    }
-
-    /// The narrow SELECT of `verify`: booleans and two strings, unsorted (see `migrator::load_states_in_order`).
-    pub async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
-        let rows = self
-            .read(
-                "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
-                 FROM _prisma_migrations",
-            )
-            .await?;
-        let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
-        match rows {
-            Ok(rows) => rows
-                .iter()
-                .map(|r| {
-                    Ok(RowState {
-                        name: r.try_get(0).map_err(get)?,
-                        checksum: r.try_get(1).map_err(get)?,
-                        finished: r.try_get(2).map_err(get)?,
-                        rolled_back: r.try_get(3).map_err(get)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
-            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
-            Err(e) => Err(get(e)),
-        }
-    }
-
-    /// While on, deploy's start row (`insert_row`) commits without waiting for its WAL to reach disk, so it
-    /// costs no flush of its own: the migration's script commits right after it on the same connection, and
-    /// PostgreSQL writes WAL in order, so that flush makes the start row durable too. A crash in between loses
-    /// only the start row of a migration whose script never committed — it is then simply pending. The finish
-    /// of a migration is never deferred (see [`Conn::run_and_finish`]).
-    pub fn defer_flush(&mut self, on: bool) {
-        self.deferred = on;
+        self.link.c()
     }
 
     fn deferred(&self, sql: &'static str, deferred_sql: &'static str) -> &'static str {
@@ -244,7 +125,128 @@ impl Conn {
         self.c().execute(sqlx::AssertSqlSafe(sql)).await.map(drop).map_err(|e| Error::db(action, &e))
     }
 
-    pub async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
+    async fn update(&mut self, sql: &'static str, id: &str, at: Option<DateTime<Utc>>) -> Result<(), Error> {
+        let mut q = sqlx::query(sql).bind(id);
+        if let Some(at) = at {
+            q = q.bind(at);
+        }
+        q.persistent(false).execute(self.c()).await.map(drop).map_err(|e| Error::db("updating _prisma_migrations", &e))
+    }
+}
+
+impl Driver for Conn {
+    fn lock_name(&self) -> &'static str {
+        "PostgreSQL advisory lock pg_advisory_lock(72707369)"
+    }
+
+    /// `pg_try_advisory_lock`, never the blocking `pg_advisory_lock`: a session blocked there keeps a
+    /// snapshot open, and the holder's `CREATE INDEX CONCURRENTLY` waits for every open snapshot.
+    async fn try_lock(&mut self) -> Result<bool, Error> {
+        sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_lock($1)")
+            .bind(LOCK_KEY)
+            .persistent(false)
+            .fetch_one(self.c())
+            .await
+            .map_err(|e| Error::db("taking the migration lock", &e))
+    }
+
+    async fn unlock(&mut self) -> Result<(), Error> {
+        sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
+            .bind(LOCK_KEY)
+            .persistent(false)
+            .fetch_one(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("releasing the migration lock", &e))
+    }
+
+    async fn ensure_schema(&mut self) -> Result<(), Error> {
+        let Some(schema) = self.schema.clone() else { return Ok(()) };
+        let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&schema));
+        match self.c().execute(sqlx::AssertSqlSafe(sql)).await {
+            // Two deployers creating it at once: 23505/42P06 for the loser, the schema exists either way.
+            Err(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("23505" | "42P06")) => Ok(()),
+            Err(e) => Err(Error::db("creating the schema", &e)),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// Ordinary and partitioned tables of the current schema, except those an extension owns (PostGIS's
+    /// `spatial_ref_sys` …), as Prisma's emptiness check skips them.
+    async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
+        sqlx::query_scalar::<_, String>(
+            "SELECT c.relname::text FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+             AND c.relname <> '_prisma_migrations' \
+             AND c.relname NOT IN ('spatial_ref_sys', 'geometry_columns', 'geography_columns', 'raster_columns', 'raster_overviews') \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') \
+             ORDER BY 1",
+        )
+        .persistent(false)
+        .fetch_all(self.c())
+        .await
+        .map_err(|e| Error::db("listing the tables of the schema", &e))
+    }
+
+    async fn create_table(&mut self) -> Result<(), Error> {
+        self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
+    }
+
+    /// The simple-query protocol: one round trip (a prepared statement would take two), which is what makes
+    /// `verify` a single SELECT.
+    async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+        let rows = self
+            .read(
+                "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, \
+                 applied_steps_count FROM _prisma_migrations",
+            )
+            .await?;
+        match rows {
+            Ok(rows) => rows.iter().map(record).collect::<Result<Vec<_>, _>>().map(Some),
+            // 42P01 undefined_table (also when the search_path schema does not exist).
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
+            Err(e) => Err(Error::db("reading _prisma_migrations", &e)),
+        }
+    }
+
+    /// The narrow SELECT of `verify`: booleans and two strings, unsorted (see `migrator::load_states_in_order`).
+    async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
+        let rows = self
+            .read(
+                "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL \
+                 FROM _prisma_migrations",
+            )
+            .await?;
+        let get = |e: sqlx::Error| Error::db("reading _prisma_migrations", &e);
+        match rows {
+            Ok(rows) => rows
+                .iter()
+                .map(|r| {
+                    Ok(RowState {
+                        name: r.try_get(0).map_err(get)?,
+                        checksum: r.try_get(1).map_err(get)?,
+                        finished: r.try_get(2).map_err(get)?,
+                        rolled_back: r.try_get(3).map_err(get)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P01") => Ok(None),
+            Err(e) => Err(get(e)),
+        }
+    }
+
+    /// While on, deploy's start row (`insert_row`) commits without waiting for its WAL to reach disk, so it
+    /// costs no flush of its own: the migration's script commits right after it on the same connection, and
+    /// PostgreSQL writes WAL in order, so that flush makes the start row durable too. A crash in between loses
+    /// only the start row of a migration whose script never committed — it is then simply pending. The finish
+    /// of a migration is never deferred (see [`Conn::run_and_finish`]).
+    fn defer_flush(&mut self, on: bool) {
+        self.deferred = on;
+    }
+
+    async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
         if let Some(insert) = Self::start_row_sql(row) {
             let sql = format!("{}{insert}", self.deferred_prefix());
             return self.simple(sql, "recording the migration start").await;
@@ -270,7 +272,7 @@ impl Conn {
             .map_err(|e| Error::db("recording the migration start", &e))
     }
 
-    pub async fn add_step(&mut self, id: &str) -> Result<(), Error> {
+    async fn add_step(&mut self, id: &str) -> Result<(), Error> {
         self.update(
             "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1 WHERE id = $1",
             id,
@@ -279,7 +281,7 @@ impl Conn {
         .await
     }
 
-    pub async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+    async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
         self.update("UPDATE _prisma_migrations SET finished_at = $2 WHERE id = $1", id, Some(at)).await
     }
 
@@ -292,7 +294,7 @@ impl Conn {
     /// at once with 25001 before doing anything: it then runs alone, exactly as Prisma sends it, and the finish
     /// follows in a commit of its own. A script with its own `BEGIN … COMMIT` commits itself; the finish then
     /// commits right after it, durably, in the same message.
-    pub async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
+    async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
         let Some(finish) = Self::finish_sql(id) else {
             if let Err(e) = self.run_script(sql).await {
                 return Ok(Outcome::Failed(e));
@@ -315,11 +317,11 @@ impl Conn {
         }
     }
 
-    pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
+    async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
         self.update("UPDATE _prisma_migrations SET rolled_back_at = $2 WHERE id = $1", id, Some(at)).await
     }
 
-    pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
+    async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
         sqlx::query("UPDATE _prisma_migrations SET logs = $2 WHERE id = $1")
             .bind(id)
             .bind(logs)
@@ -330,18 +332,10 @@ impl Conn {
             .map_err(|e| Error::db("recording the failure", &e))
     }
 
-    async fn update(&mut self, sql: &'static str, id: &str, at: Option<DateTime<Utc>>) -> Result<(), Error> {
-        let mut q = sqlx::query(sql).bind(id);
-        if let Some(at) = at {
-            q = q.bind(at);
-        }
-        q.persistent(false).execute(self.c()).await.map(drop).map_err(|e| Error::db("updating _prisma_migrations", &e))
-    }
-
     /// The simple-query protocol: one message, one implicit transaction, as Prisma sends it; a lone
     /// `CREATE INDEX CONCURRENTLY` works. A script that failed inside its own `BEGIN` leaves the session in an
     /// aborted transaction: `ROLLBACK` before anything else (a warning when there is none).
-    pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+    async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
         let result = run_counting(&mut *self.c(), sql).await;
         if result.is_err() {
             let _ = self.c().execute("ROLLBACK").await;
@@ -349,13 +343,8 @@ impl Conn {
         result
     }
 
-    pub async fn close(self) {
-        match self.handle {
-            Handle::Own(c) => {
-                let _ = c.close().await;
-            }
-            Handle::Pooled(c) => drop(c),
-        }
+    async fn close(self) {
+        self.link.close().await;
     }
 }
 

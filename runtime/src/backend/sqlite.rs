@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone as _, Utc};
-use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqliteRow};
 use sqlx::{Connection as _, Executor as _, Row as _, Sqlite};
 
+use super::Driver;
+use super::connection::Connection;
 use super::{NewRow, ScriptError, run_counting};
 use crate::Error;
 use crate::report::MigrationRecord;
@@ -30,43 +31,32 @@ const CREATE_TABLE: &str = r#"CREATE TABLE "_prisma_migrations" (
 /// sqlx's default busy timeout, restored once the lock is held.
 const BUSY_TIMEOUT_MS: u64 = 5_000;
 
-enum Handle {
-    Own(SqliteConnection),
-    Pooled(PoolConnection<Sqlite>),
-}
-
 pub(crate) struct Conn {
-    handle: Handle,
+    link: Connection<Sqlite>,
 }
 
 impl Conn {
     pub async fn dedicated(pool: &SqlitePool) -> Result<Self, Error> {
-        let options = pool.connect_options();
-        let conn = SqliteConnection::connect_with(&options)
-            .await
-            .map_err(|e| Error::db("opening the migration connection", &e))?;
-        Ok(Self { handle: Handle::Own(conn) })
+        Ok(Self { link: Connection::dedicated(pool).await? })
     }
 
-    /// An idle connection as it is (a file cannot go away like a server connection), else a new one.
     pub async fn pooled(pool: &SqlitePool) -> Result<Self, Error> {
-        if let Some(conn) = pool.try_acquire() {
-            return Ok(Self { handle: Handle::Pooled(conn) });
-        }
-        let conn = pool.acquire().await.map_err(|e| Error::db("acquiring a connection", &e))?;
-        Ok(Self { handle: Handle::Pooled(conn) })
+        Ok(Self { link: Connection::pooled(pool).await? })
     }
 
     fn c(&mut self) -> &mut SqliteConnection {
-        match &mut self.handle {
-            Handle::Own(c) => c,
-            Handle::Pooled(c) => c,
-        }
+        self.link.c()
+    }
+}
+
+impl Driver for Conn {
+    fn lock_name(&self) -> &'static str {
+        "exclusive lock on the SQLite database file"
     }
 
     /// Exclusive locking mode takes effect at the next write; `BEGIN EXCLUSIVE; COMMIT;` is that write. With a
     /// zero busy timeout a held lock answers `SQLITE_BUSY` at once and the caller polls with backoff.
-    pub async fn try_lock(&mut self) -> Result<bool, Error> {
+    async fn try_lock(&mut self) -> Result<bool, Error> {
         let setup = "PRAGMA main.locking_mode=EXCLUSIVE; PRAGMA busy_timeout = 0;";
         self.c().execute(setup).await.map_err(|e| Error::db("taking the migration lock", &e))?;
         let taken = match self.c().execute("BEGIN EXCLUSIVE; COMMIT;").await {
@@ -88,7 +78,7 @@ impl Conn {
     }
 
     /// Back to normal locking; the exclusive lock goes at the next access (and with the connection anyway).
-    pub async fn unlock(&mut self) -> Result<(), Error> {
+    async fn unlock(&mut self) -> Result<(), Error> {
         self.c()
             .execute("PRAGMA main.locking_mode=NORMAL; SELECT count(*) FROM sqlite_master;")
             .await
@@ -96,12 +86,7 @@ impl Conn {
             .map_err(|e| Error::db("releasing the migration lock", &e))
     }
 
-    #[allow(clippy::unused_async, reason = "same interface as the other databases")]
-    pub async fn ensure_schema(&mut self) -> Result<(), Error> {
-        Ok(())
-    }
-
-    pub async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
+    async fn user_tables(&mut self) -> Result<Vec<String>, Error> {
         sqlx::query_scalar::<_, String>(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' \
              AND name <> '_prisma_migrations' ORDER BY name",
@@ -111,13 +96,13 @@ impl Conn {
         .map_err(|e| Error::db("listing the tables of the database", &e))
     }
 
-    pub async fn create_table(&mut self) -> Result<(), Error> {
+    async fn create_table(&mut self) -> Result<(), Error> {
         self.c().execute(CREATE_TABLE).await.map(drop).map_err(|e| Error::db("creating _prisma_migrations", &e))
     }
 
     /// Timestamps are read as text (an INTEGER casts to its digits) and parsed in Rust: Prisma writes epoch
     /// milliseconds, driver adapters ISO-8601 text, and `current_timestamp` `YYYY-MM-DD HH:MM:SS`.
-    pub async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+    async fn load_rows(&mut self) -> Result<Option<Vec<MigrationRecord>>, Error> {
         let rows = sqlx::query(
             "SELECT id, checksum, CAST(finished_at AS TEXT) AS finished_at, migration_name, logs, \
              CAST(rolled_back_at AS TEXT) AS rolled_back_at, CAST(started_at AS TEXT) AS started_at, \
@@ -136,17 +121,12 @@ impl Conn {
 
     /// Statement by statement in autocommit, never inside a transaction: Prisma's table redefinitions rely on
     /// `PRAGMA foreign_keys=OFF`, which a transaction would turn into a no-op (SQLX-NOTES.md).
-    pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+    async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
         run_counting(&mut *self.c(), sql).await
     }
 
-    pub async fn close(self) {
-        match self.handle {
-            Handle::Own(c) => {
-                let _ = c.close().await;
-            }
-            Handle::Pooled(c) => drop(c),
-        }
+    async fn close(self) {
+        self.link.close().await;
     }
 }
 
