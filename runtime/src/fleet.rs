@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt as _;
 use tracing::Instrument as _;
 
-use crate::backend::Conn;
+use crate::lock::LockGuard;
 use crate::{ConnectOptions, Database, DeployEvent, DeployReport, Error, Migrations, Migrator, lock, redact_url};
 
 /// How many targets deploy at once when nothing else is said.
@@ -417,40 +417,19 @@ fn place(url: &str, options: &FleetOptions) -> Result<Place, Error> {
     }
 }
 
-/// The migration lock of a group of targets, held on a connection of its own.
-struct Holder {
-    conn: Conn,
-}
-
-impl Holder {
-    async fn release(mut self) {
-        if let Err(e) = self.conn.unlock().await {
-            tracing::warn!(error = %e, "could not release the migration lock; closing the connection frees it");
-        }
-        self.conn.close().await;
-    }
-}
-
-/// Connects to a group's first target (creating it if asked) and takes the migration lock there.
-async fn hold_lock(url: &str, options: &FleetOptions) -> Result<Holder, Error> {
+/// Connects to a group's first target (creating it if asked) and takes the migration lock there, for the
+/// whole group.
+async fn hold_lock(url: &str, options: &FleetOptions) -> Result<LockGuard, Error> {
     let connect = ConnectOptions::new().base_dir(&options.base_dir).create_if_missing(options.create_if_missing);
     let db = Database::connect_with(url, &connect).await?;
-    let conn = Conn::dedicated(&db).await;
+    let guard = LockGuard::open(&db, true, options.lock_timeout).await;
     db.close().await;
-    let mut conn = conn?;
-    match lock::acquire(&mut conn, options.lock_timeout).await {
-        Ok(waited) => {
-            tracing::info!(
-                waited_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
-                "took the migration lock for the targets that share it"
-            );
-            Ok(Holder { conn })
-        }
-        Err(e) => {
-            conn.close().await;
-            Err(e)
-        }
-    }
+    let guard = guard?;
+    tracing::info!(
+        waited_ms = u64::try_from(guard.waited.as_millis()).unwrap_or(u64::MAX),
+        "took the migration lock for the targets that share it"
+    );
+    Ok(guard)
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
-//! Taking the migration lock: poll with backoff until the lock timeout.
+//! Taking the migration lock: poll with backoff until the lock timeout; [`LockGuard`] holds it on a connection
+//! of its own, for the migrator's commands and for fleet's shared locks alike.
 
 use std::time::{Duration, Instant};
 
-use crate::Error;
 use crate::backend::Conn;
+use crate::{Database, Error};
 
 const FIRST_DELAY: Duration = Duration::from_millis(50);
 const MAX_DELAY: Duration = Duration::from_secs(1);
@@ -21,9 +22,46 @@ fn disables(value: Option<&std::ffi::OsStr>) -> bool {
     value.is_some_and(|v| !v.is_empty() && v != "0")
 }
 
+/// A dedicated connection with the migration lock held (when locking is on). Release it with
+/// [`LockGuard::release`]; dropped without it, closing the connection frees the lock anyway.
+pub(crate) struct LockGuard {
+    pub conn: Conn,
+    locked: bool,
+    /// How long taking the lock waited for another holder.
+    pub waited: Duration,
+}
+
+impl LockGuard {
+    /// Opens a connection of its own (a lock must never go back into the pool) and, with `lock`, takes the
+    /// migration lock, waiting up to `timeout`.
+    pub async fn open(db: &Database, lock: bool, timeout: Duration) -> Result<Self, Error> {
+        let mut conn = Conn::dedicated(db).await?;
+        if !lock {
+            return Ok(Self { conn, locked: false, waited: Duration::ZERO });
+        }
+        match acquire(&mut conn, timeout).await {
+            Ok(waited) => Ok(Self { conn, locked: true, waited }),
+            Err(e) => {
+                conn.close().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Releases the lock explicitly, then closes the connection (which would free it anyway).
+    pub async fn release(mut self) {
+        if self.locked
+            && let Err(e) = self.conn.unlock().await
+        {
+            tracing::warn!(error = %e, "could not release the migration lock; closing the connection frees it");
+        }
+        self.conn.close().await;
+    }
+}
+
 /// Polls the lock (never blocks in the database: see `backend::postgres`) with a backoff from 50 ms to 1 s;
 /// logs every 5 s while waiting. Returns how long it waited.
-pub(crate) async fn acquire(conn: &mut Conn, timeout: Duration) -> Result<Duration, Error> {
+async fn acquire(conn: &mut Conn, timeout: Duration) -> Result<Duration, Error> {
     let start = Instant::now();
     let mut delay = FIRST_DELAY;
     let mut last_log = start;

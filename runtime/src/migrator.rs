@@ -4,19 +4,24 @@
 //! Sources: prisma-engines `schema-engine/core/src/commands/{apply_migrations, mark_migration_applied,
 //! mark_migration_rolled_back, diagnose_migration_history}.rs` and ../shared/PRISMA.md.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tracing::Instrument as _;
 
-use crate::backend::{Conn, NewRow, Outcome, RowState, ScriptError};
+use crate::backend::{Conn, NewRow, Outcome, ScriptError};
 use crate::error::FailedMigration;
+use crate::lock::{self, LockGuard};
 use crate::report::{
     AppliedMigration, DeployEvent, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan,
     PlannedMigration, StatusReport,
 };
-use crate::{Database, Error, Migration, Migrations, lock};
+use crate::{Database, Error, Migration, Migrations};
+
+mod history;
+
+use history::{Row, checksum_matches, migration_status, rows_by_name};
 
 /// Lock timeout by default: long enough that many replicas starting together all get their turn.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_mins(15);
@@ -42,13 +47,6 @@ pub struct Migrator<'m> {
     advisory_lock: bool,
     allow_edited: bool,
     allow_missing: bool,
-}
-
-/// A dedicated connection with the lock held (when locking is on).
-struct Session {
-    conn: Conn,
-    locked: bool,
-    lock_wait: Duration,
 }
 
 impl<'m> Migrator<'m> {
@@ -137,10 +135,10 @@ impl<'m> Migrator<'m> {
     ) -> Result<DeployReport, Error> {
         let start = Instant::now();
         self.check_provider(db)?;
-        let mut session = self.open(db).await?;
-        let result = self.deploy_locked(&mut session.conn, &mut observer).await;
-        let lock_wait = session.lock_wait;
-        close(session).await;
+        let mut guard = self.open(db).await?;
+        let result = self.deploy_locked(&mut guard.conn, &mut observer).await;
+        let lock_wait = guard.waited;
+        guard.release().await;
         let (applied, created_table) = result?;
         Ok(DeployReport { applied, total: start.elapsed(), lock_wait, found: self.migrations.len(), created_table })
     }
@@ -286,53 +284,7 @@ impl<'m> Migrator<'m> {
         let mut conn = Conn::pooled(db).await?;
         let verdict = self.verify_on(&mut conn).await;
         conn.close().await;
-        verdict?
-    }
-
-    /// Reads the rows once, unsorted; only when their order matters — a name with several applied rows (the
-    /// first one's checksum decides, as in `status`; a normal history never has that) or rows missing locally
-    /// (listed in `started_at` order) — are they read again, sorted. So the narrow SELECT needs no `ORDER BY`,
-    /// which cost as much as the rest of the query for 1,000 rows (BENCHMARKS.md).
-    async fn verify_on(&self, conn: &mut Conn) -> Result<Result<(), Error>, Error> {
-        let rows = conn.load_states().await?.unwrap_or_default();
-        if let Some(verdict) = self.verdict(&rows, false) {
-            return Ok(verdict);
-        }
-        let rows: Vec<RowState> = conn.load_rows().await?.unwrap_or_default().into_iter().map(RowState::from).collect();
-        Ok(self.verdict(&rows, true).unwrap_or(Ok(())))
-    }
-
-    /// `verify`'s answer: every local migration applied unedited, no failed one, no applied row missing
-    /// locally (the last two unless allowed). `None` when the rows are not `ordered` and their order could
-    /// change the answer or its wording.
-    fn verdict(&self, rows: &[RowState], ordered: bool) -> Option<Result<(), Error>> {
-        let mut by_name = rows_by_name(rows);
-        if !ordered && by_name.values().any(|own| own.iter().filter(|r| Row::is_applied(**r)).nth(1).is_some()) {
-            return None;
-        }
-        let (mut pending, mut failed, mut edited) = (Vec::new(), Vec::new(), Vec::new());
-        for m in self.migrations {
-            let own = by_name.remove(m.name()).unwrap_or_default();
-            match decide(m, &own).0 {
-                MigrationState::Pending | MigrationState::RolledBack => pending.push(m.name().to_owned()),
-                MigrationState::Failed => failed.push(m.name().to_owned()),
-                MigrationState::Edited if !self.allow_edited => edited.push(m.name().to_owned()),
-                _ => {}
-            }
-        }
-        // What is left in `by_name` has no local folder.
-        let missing_locally = if self.allow_missing || by_name.is_empty() {
-            Vec::new()
-        } else if ordered {
-            self.missing(rows)
-        } else {
-            return None;
-        };
-        Some(if pending.is_empty() && failed.is_empty() && edited.is_empty() && missing_locally.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::NotUpToDate { pending, failed, edited, missing_locally })
-        })
+        verdict
     }
 
     /// What `deploy` would apply now, in order, with the SQL: a dry run. Writes nothing, takes no lock, creates
@@ -375,9 +327,9 @@ impl<'m> Migrator<'m> {
     /// P3019, P3017 [`Error::MigrationNotFound`], P3008 [`Error::AlreadyApplied`], P1002, [`Error::Database`].
     pub async fn resolve_applied(&self, db: &Database, name: &str) -> Result<(), Error> {
         self.check_provider(db)?;
-        let mut session = self.open(db).await?;
-        let result = self.resolve_applied_locked(&mut session.conn, name).await;
-        close(session).await;
+        let mut guard = self.open(db).await?;
+        let result = self.resolve_applied_locked(&mut guard.conn, name).await;
+        guard.release().await;
         result
     }
 
@@ -415,9 +367,9 @@ impl<'m> Migrator<'m> {
     /// [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012 [`Error::NotFailed`], P1002,
     /// [`Error::Database`].
     pub async fn resolve_rolled_back(&self, db: &Database, name: &str) -> Result<(), Error> {
-        let mut session = self.open(db).await?;
-        let result = resolve_rolled_back_locked(&mut session.conn, name).await;
-        close(session).await;
+        let mut guard = self.open(db).await?;
+        let result = resolve_rolled_back_locked(&mut guard.conn, name).await;
+        guard.release().await;
         result
     }
 
@@ -431,11 +383,10 @@ impl<'m> Migrator<'m> {
         self.check_provider(db)?;
         let m = self.migrations.get(name).ok_or_else(|| Error::MigrationNotFound { name: name.to_owned() })?;
         let down = m.down_sql().ok_or_else(|| Error::NoDownScript { name: name.to_owned() })?;
-        let mut session = self.open(db).await?;
-        let result = rollback_locked(&mut session.conn, name, down, force)
-            .instrument(tracing::info_span!("rollback", name))
-            .await;
-        close(session).await;
+        let mut guard = self.open(db).await?;
+        let result =
+            rollback_locked(&mut guard.conn, name, down, force).instrument(tracing::info_span!("rollback", name)).await;
+        guard.release().await;
         result
     }
 
@@ -450,30 +401,10 @@ impl<'m> Migrator<'m> {
     }
 
     /// A dedicated connection, locked unless locking is off (option, environment, CockroachDB).
-    async fn open(&self, db: &Database) -> Result<Session, Error> {
-        let mut conn = Conn::dedicated(db).await?;
-        let want_lock = self.advisory_lock && self.migrations.provider() != Some("cockroachdb");
-        if !want_lock {
-            return Ok(Session { conn, locked: false, lock_wait: Duration::ZERO });
-        }
-        match lock::acquire(&mut conn, self.lock_timeout).await {
-            Ok(lock_wait) => Ok(Session { conn, locked: true, lock_wait }),
-            Err(e) => {
-                conn.close().await;
-                Err(e)
-            }
-        }
+    async fn open(&self, db: &Database) -> Result<LockGuard, Error> {
+        let lock = self.advisory_lock && self.migrations.provider() != Some("cockroachdb");
+        LockGuard::open(db, lock, self.lock_timeout).await
     }
-}
-
-/// Releases the lock explicitly, then closes the connection (which would free it anyway).
-async fn close(mut session: Session) {
-    if session.locked
-        && let Err(e) = session.conn.unlock().await
-    {
-        tracing::warn!(error = %e, "could not release the migration lock; closing the connection frees it");
-    }
-    session.conn.close().await;
 }
 
 /// The rows, through a pooled connection; `None` when the table is missing.
@@ -609,97 +540,4 @@ async fn rollback_locked(conn: &mut Conn, name: &str, down: &str, force: bool) -
     }
     tracing::info!(name, "migration rolled back");
     Ok(())
-}
-
-/// The state of one local migration from its rows: a failed row wins, then an applied row (edited when its
-/// checksum does not match), then all rolled back; no row = pending.
-fn migration_status(m: &Migration, own: &[&MigrationRecord]) -> MigrationStatus {
-    let (state, row) = decide(m, own);
-    MigrationStatus {
-        name: m.name().to_owned(),
-        state,
-        started_at: row.map(|r| r.started_at),
-        finished_at: row.and_then(|r| r.finished_at),
-        rolled_back_at: row.and_then(|r| r.rolled_back_at),
-        logs: row.and_then(|r| r.logs.clone()),
-        checksum_matches: row.is_none_or(|r| checksum_matches(&r.checksum, m)),
-        attempts: own.len(),
-    }
-}
-
-/// The columns that decide a migration's state, read from a full row (status) or a narrow one (verify), so
-/// both decide with the same code.
-trait Row {
-    fn name(&self) -> &str;
-    fn checksum(&self) -> &str;
-    fn finished(&self) -> bool;
-    fn rolled_back(&self) -> bool;
-
-    fn is_applied(&self) -> bool {
-        self.finished() && !self.rolled_back()
-    }
-
-    fn is_failed(&self) -> bool {
-        !self.finished() && !self.rolled_back()
-    }
-}
-
-impl Row for MigrationRecord {
-    fn name(&self) -> &str {
-        &self.migration_name
-    }
-    fn checksum(&self) -> &str {
-        &self.checksum
-    }
-    fn finished(&self) -> bool {
-        self.finished_at.is_some()
-    }
-    fn rolled_back(&self) -> bool {
-        self.rolled_back_at.is_some()
-    }
-}
-
-impl Row for RowState {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn checksum(&self) -> &str {
-        &self.checksum
-    }
-    fn finished(&self) -> bool {
-        self.finished
-    }
-    fn rolled_back(&self) -> bool {
-        self.rolled_back
-    }
-}
-
-/// The state of one local migration from its rows (in `started_at` order) and the row that decides it.
-fn decide<'r, R: Row>(m: &Migration, own: &[&'r R]) -> (MigrationState, Option<&'r R>) {
-    if let Some(r) = own.iter().rev().find(|r| r.is_failed()) {
-        (MigrationState::Failed, Some(*r))
-    } else if let Some(r) = own.iter().find(|r| r.is_applied()) {
-        let matches = checksum_matches(r.checksum(), m);
-        (if matches { MigrationState::Applied } else { MigrationState::Edited }, Some(*r))
-    } else if let Some(r) = own.last() {
-        (MigrationState::RolledBack, Some(*r))
-    } else {
-        (MigrationState::Pending, None)
-    }
-}
-
-/// The rows of each name, in `started_at` order: one pass, so status and verify stay linear in the history
-/// (a per-migration scan of every row made `verify` quadratic: 4 ms for 1,000 migrations, BENCHMARKS.md).
-fn rows_by_name<R: Row>(rows: &[R]) -> HashMap<&str, Vec<&R>> {
-    let mut by_name: HashMap<&str, Vec<&R>> = HashMap::with_capacity(rows.len());
-    for r in rows {
-        by_name.entry(r.name()).or_default().push(r);
-    }
-    by_name
-}
-
-/// Prisma's tolerant checksum comparison, with the file's precomputed checksum tried first: equal to it is a
-/// match without hashing the script again (up to three SHA-256 per call otherwise).
-fn checksum_matches(stored: &str, m: &Migration) -> bool {
-    stored == m.checksum() || prisma_migrations_build::checksum::matches(stored, m.sql())
 }
