@@ -114,18 +114,10 @@ impl<'a> Ctx<'a> {
         url: &str,
         create: bool,
     ) -> Result<(Database, bool), Failure> {
-        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
-        let kind = match scheme.as_str() {
-            "postgresql" | "postgres" => Some(DatabaseKind::Postgres),
-            "mysql" | "mariadb" => Some(DatabaseKind::MySql),
-            "file" | "sqlite" => Some(DatabaseKind::Sqlite),
-            _ => None,
-        };
-        if let (Some(kind), Some(provider)) = (kind, migrations.provider())
+        if let (Some(kind), Some(provider)) = (DatabaseKind::of_url(url), migrations.provider())
             && !kind.accepts_provider(provider)
         {
-            return Err(self
-                .fail(&prisma_migrations::Error::ProviderMismatch { provider: provider.to_owned(), database: kind }));
+            return Err(self.fail(&prisma_migrations::Error::ProviderMismatch { provider, database: kind }));
         }
         self.connect(url, create).await
     }

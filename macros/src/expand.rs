@@ -128,7 +128,10 @@ fn value(loaded: &Loaded, span: Span) -> syn::Result<TokenStream> {
         })
         .collect::<syn::Result<Vec<_>>>()?;
     let count = items.len();
-    let provider = option(loaded.provider.map(|p| quote!(#p)));
+    let provider = option(loaded.provider.map(|p| {
+        let variant = quote::format_ident!("{p:?}");
+        quote!(#private::Provider::#variant)
+    }));
     Ok(quote!({
         #(#tracked)*
         static __PRISMA_MIGRATIONS_ITEMS: [#private::Migration; #count] = [#(#items),*];

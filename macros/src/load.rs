@@ -18,7 +18,7 @@ pub struct Loaded {
     /// What build-support read.
     pub folder: Folder,
     /// The provider the list reports: the `provider` option, else `migration_lock.toml`'s, canonical.
-    pub provider: Option<&'static str>,
+    pub provider: Option<prisma_migrations_build::Provider>,
 }
 
 /// Reads and checks the folder `args` names.
@@ -40,7 +40,7 @@ pub fn load(args: &Args) -> syn::Result<Loaded> {
         let text = folder.lock_toml.as_deref()?;
         prisma_migrations_build::Provider::parse(prisma_migrations_build::read_lock_toml_provider(text)?)
     });
-    Ok(Loaded { folder, provider: provider.map(prisma_migrations_build::Provider::as_str) })
+    Ok(Loaded { folder, provider })
 }
 
 /// The base directory: the override if set, else the invoking crate's manifest dir; made absolute so that

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use prisma_migrations_build::Provider;
+
 use crate::Error;
 use crate::url::{self, PoolSettings, Target};
 
@@ -19,13 +21,29 @@ pub enum DatabaseKind {
 
 impl DatabaseKind {
     /// Whether migrations for this Prisma provider run on this kind of database.
-    pub fn accepts_provider(self, provider: &str) -> bool {
+    pub fn accepts_provider(self, provider: Provider) -> bool {
         matches!(
             (self, provider),
-            (Self::Postgres, "postgresql" | "postgres" | "cockroachdb")
-                | (Self::MySql, "mysql")
-                | (Self::Sqlite, "sqlite")
+            (Self::Postgres, Provider::Postgresql | Provider::Cockroachdb)
+                | (Self::MySql, Provider::Mysql)
+                | (Self::Sqlite, Provider::Sqlite)
         )
+    }
+
+    /// The kind a Prisma-style URL is for, from its scheme (`postgresql:`/`postgres:`, `mysql:`/`mariadb:`,
+    /// `file:`/`sqlite:`); `None` for any other.
+    pub fn of_url(url: &str) -> Option<Self> {
+        let scheme = url.split_once(':')?.0;
+        let is = |s: &str| scheme.eq_ignore_ascii_case(s);
+        if is("postgresql") || is("postgres") {
+            Some(Self::Postgres)
+        } else if is("mysql") || is("mariadb") {
+            Some(Self::MySql)
+        } else if is("file") || is("sqlite") {
+            Some(Self::Sqlite)
+        } else {
+            None
+        }
     }
 }
 

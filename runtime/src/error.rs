@@ -131,7 +131,7 @@ pub enum Error {
     )]
     ProviderMismatch {
         /// The provider of the migrations.
-        provider: String,
+        provider: prisma_migrations_build::Provider,
         /// The database connected.
         database: DatabaseKind,
     },

@@ -227,7 +227,8 @@ pub async fn deploy<T: AsRef<str>>(
     let concurrency = options.concurrency.max(1);
     let urls: Vec<String> = targets.into_iter().map(|t| t.as_ref().to_owned()).collect();
     let plan = plan(&urls, &options);
-    let locking = options.advisory_lock && migrations.provider() != Some("cockroachdb");
+    let locking =
+        options.advisory_lock && migrations.provider() != Some(prisma_migrations_build::Provider::Cockroachdb);
     let mut holders = Vec::new();
     // Groups whose lock the fleet holds, and groups whose lock could not be had (their targets fail with it).
     let mut held: HashSet<usize> = HashSet::new();

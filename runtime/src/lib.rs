@@ -6,7 +6,7 @@
 //! static MIGRATIONS: prisma_migrations::Migrations = prisma_migrations::migrations!("prisma/migrations");
 //!
 //! assert_eq!(MIGRATIONS.iter().next().map(|m| m.slug()), Some("create_users"));
-//! assert_eq!(MIGRATIONS.provider(), Some("sqlite"));
+//! assert_eq!(MIGRATIONS.provider(), Some(prisma_migrations::build::Provider::Sqlite));
 //! ```
 //!
 //! At run time, connect with the URL Prisma uses and deploy, check or inspect:
@@ -82,4 +82,5 @@ pub use url::redact_url;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::migrations::{Migration, MigrationId, MigrationSource, Migrations};
+    pub use prisma_migrations_build::Provider;
 }

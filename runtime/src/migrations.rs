@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use prisma_migrations_build::Provider;
+
 /// One migration: a folder of the migrations directory with its script and Prisma checksum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
@@ -86,20 +88,14 @@ impl Migration {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migrations {
     items: Cow<'static, [Migration]>,
-    provider: Option<Cow<'static, str>>,
+    provider: Option<Provider>,
 }
 
 impl Migrations {
     /// Used by the generated code; not public API.
     #[doc(hidden)]
-    pub const fn __new(items: &'static [Migration], provider: Option<&'static str>) -> Self {
-        Self {
-            items: Cow::Borrowed(items),
-            provider: match provider {
-                Some(p) => Some(Cow::Borrowed(p)),
-                None => None,
-            },
-        }
+    pub const fn __new(items: &'static [Migration], provider: Option<Provider>) -> Self {
+        Self { items: Cow::Borrowed(items), provider }
     }
 
     /// Reads and checks a migrations folder at run time, with the same code and rules as the macro.
@@ -109,18 +105,17 @@ impl Migrations {
     pub fn load(dir: impl AsRef<Path>, options: &prisma_migrations_build::Options) -> Result<Self, crate::Error> {
         let folder = prisma_migrations_build::load(dir.as_ref(), options)
             .map_err(|problems| crate::Error::Folder { dir: dir.as_ref().to_owned(), problems })?;
-        Ok(Self::from_folder(folder, options.provider.as_deref()))
+        Ok(Self::from_folder(folder, options.provider.as_deref().and_then(Provider::parse)))
     }
 
     /// Builds the list from a folder that build-support has read and checked.
-    pub fn from_folder(folder: prisma_migrations_build::Folder, provider: Option<&str>) -> Self {
+    pub fn from_folder(folder: prisma_migrations_build::Folder, provider: Option<Provider>) -> Self {
         let locked = folder
             .lock_toml
             .as_deref()
             .and_then(prisma_migrations_build::read_lock_toml_provider)
-            .and_then(prisma_migrations_build::Provider::parse);
-        let provider =
-            provider.and_then(prisma_migrations_build::Provider::parse).or(locked).map(|p| Cow::Borrowed(p.as_str()));
+            .and_then(Provider::parse);
+        let provider = provider.or(locked);
         Self { items: Cow::Owned(folder.migrations.into_iter().map(Migration::from_scanned).collect()), provider }
     }
 
@@ -146,8 +141,8 @@ impl Migrations {
 
     /// The provider, from the macro's `provider = "…"` option or `migration_lock.toml` (`postgresql`,
     /// `mysql`, `sqlite`, `cockroachdb`, `sqlserver`).
-    pub fn provider(&self) -> Option<&str> {
-        self.provider.as_deref()
+    pub fn provider(&self) -> Option<Provider> {
+        self.provider
     }
 
     /// The migrations as a slice.

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use prisma_migrations_build::Provider;
 use tracing::Instrument as _;
 
 use crate::backend::{Conn, NewRow, Outcome, ScriptError};
@@ -158,7 +159,7 @@ impl<'m> Migrator<'m> {
         let pending = self.pending(&rows)?;
         let mut applied = Vec::with_capacity(pending.len());
         // CockroachDB has no such WAL setting to defer: keep every write as it is.
-        let defer = self.migrations.provider() != Some("cockroachdb");
+        let defer = self.migrations.provider() != Some(Provider::Cockroachdb);
         for m in pending {
             let span = tracing::info_span!("migration", name = m.name());
             match apply(conn, m, defer, observer).instrument(span).await {
@@ -394,7 +395,7 @@ impl<'m> Migrator<'m> {
     fn check_provider(&self, db: &Database) -> Result<(), Error> {
         match self.migrations.provider() {
             Some(p) if !db.kind().accepts_provider(p) => {
-                Err(Error::ProviderMismatch { provider: p.to_owned(), database: db.kind() })
+                Err(Error::ProviderMismatch { provider: p, database: db.kind() })
             }
             _ => Ok(()),
         }
@@ -402,7 +403,7 @@ impl<'m> Migrator<'m> {
 
     /// A dedicated connection, locked unless locking is off (option, environment, CockroachDB).
     async fn open(&self, db: &Database) -> Result<LockGuard, Error> {
-        let lock = self.advisory_lock && self.migrations.provider() != Some("cockroachdb");
+        let lock = self.advisory_lock && self.migrations.provider() != Some(Provider::Cockroachdb);
         LockGuard::open(db, lock, self.lock_timeout).await
     }
 }

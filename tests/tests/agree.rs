@@ -36,7 +36,7 @@ fn assert_agree(embedded: &Migrations, dir: &str, options: &Options) {
 #[test]
 fn basic_with_lock_toml_and_down_sql() {
     assert_agree(&BASIC, "valid-basic", &Options::default());
-    assert_eq!(BASIC.provider(), Some("postgresql"));
+    assert_eq!(BASIC.provider(), Some(prisma_migrations::build::Provider::Postgresql));
     assert_eq!(BASIC.iter().filter(|m| m.down_sql().is_some()).count(), 1);
 }
 
@@ -63,7 +63,7 @@ fn locked_folder() {
 fn numbered_folders() {
     let options = Options { numbering: Numbering::Sequential, ..Options::default() };
     assert_agree(&NUMBERED, "valid-numbered", &options);
-    assert_eq!(NUMBERED.provider(), Some("mysql"));
+    assert_eq!(NUMBERED.provider(), Some(prisma_migrations::build::Provider::Mysql));
 }
 
 #[test]

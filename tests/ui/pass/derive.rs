@@ -19,7 +19,7 @@ fn main() {
     assert_eq!(Db::CREATE_USERS.index(), 0);
     assert_eq!(Db::LATEST, Db::ADD_ORGANIZATIONS);
     assert_eq!(Db::ALL.len(), 3);
-    assert_eq!(Db::ALL.provider(), Some("postgresql"));
+    assert_eq!(Db::ALL.provider(), Some(prisma_migrations::build::Provider::Postgresql));
     assert!(std::ptr::eq(Db::ALL, <Db as MigrationSource>::migrations()));
     assert_eq!(Db::migration(Db::ADD_2FA).name(), Db::ADD_2FA.name());
     assert_eq!(Db::migration(Db::ADD_2FA).down_sql(), Some("ALTER TABLE \"users\" DROP COLUMN \"totp_secret\";\n"));

@@ -4,7 +4,7 @@ static MIGRATIONS: prisma_migrations::Migrations = prisma_migrations::migrations
 fn main() {
     let names: Vec<&str> = MIGRATIONS.iter().map(|m| m.name()).collect();
     assert_eq!(names, ["20250106093000_create_users", "20250114161500_add_2fa", "20250203110000_add_organizations"]);
-    assert_eq!(MIGRATIONS.provider(), Some("postgresql"));
+    assert_eq!(MIGRATIONS.provider(), Some(prisma_migrations::build::Provider::Postgresql));
     let m = MIGRATIONS.get("20250114161500_add_2fa").unwrap();
     assert_eq!((m.timestamp(), m.slug()), ("20250114161500", "add_2fa"));
     assert_eq!(m.sql(), "ALTER TABLE \"users\" ADD COLUMN \"totp_secret\" TEXT;\n");
