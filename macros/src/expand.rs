@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use prisma_migrations_build::{LOCK_TOML, ScannedMigration, lockfile};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{DeriveInput, Ident};
 
 use crate::ast::Input;
@@ -129,11 +129,27 @@ fn value(loaded: &Loaded, span: Span) -> syn::Result<TokenStream> {
         .collect::<syn::Result<Vec<_>>>()?;
     let count = items.len();
     let provider = option(loaded.provider.map(|p| quote!(#p)));
+    let warnings = loaded.warnings.iter().map(|note| warning(note, span));
     Ok(quote!({
+        #(#warnings)*
         #(#tracked)*
         static __PRISMA_MIGRATIONS_ITEMS: [#private::Migration; #count] = [#(#items),*];
         #private::Migrations::__new(&__PRISMA_MIGRATIONS_ITEMS, #provider)
     }))
+}
+
+/// A compiler warning on stable Rust: the use of a deprecated item whose note is the message, spanned at the
+/// folder literal so that rustc reports it in the user's code rather than inside the macro.
+fn warning(note: &str, span: Span) -> TokenStream {
+    let item = Ident::new("prisma_migrations_lint", span);
+    quote_spanned! {span=>
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(non_camel_case_types)]
+            struct #item;
+            let _ = #item;
+        };
+    }
 }
 
 fn option(value: Option<TokenStream>) -> TokenStream {

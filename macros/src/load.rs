@@ -19,6 +19,8 @@ pub struct Loaded {
     pub folder: Folder,
     /// The provider the list reports: the `provider` option, else `migration_lock.toml`'s, canonical.
     pub provider: Option<&'static str>,
+    /// Lint findings at level `warn`, as messages: shown as warnings by `expand`.
+    pub warnings: Vec<String>,
 }
 
 /// Reads and checks the folder `args` names.
@@ -40,7 +42,29 @@ pub fn load(args: &Args) -> syn::Result<Loaded> {
         let text = folder.lock_toml.as_deref()?;
         prisma_migrations_build::Provider::parse(prisma_migrations_build::read_lock_toml_provider(text)?)
     });
-    Ok(Loaded { folder, provider: provider.map(prisma_migrations_build::Provider::as_str) })
+    let warnings = match provider {
+        Some(provider) => lint(&folder, provider, args, span)?,
+        None => Vec::new(),
+    };
+    Ok(Loaded { folder, provider: provider.map(prisma_migrations_build::Provider::as_str), warnings })
+}
+
+/// Lints the migrations `checksums.lock` does not list: every `error` finding is a compile error at the folder
+/// literal; the `warn` ones are returned.
+fn lint(
+    folder: &Folder,
+    provider: prisma_migrations_build::Provider,
+    args: &Args,
+    span: Span,
+) -> syn::Result<Vec<String>> {
+    let config = args.lint.clone().unwrap_or_default();
+    let findings = prisma_migrations_build::lint::lint(folder, provider, &config);
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        findings.iter().partition(|f| f.level == prisma_migrations_build::lint::Level::Error);
+    match crate::combine(errors.iter().map(|f| syn::Error::new(span, f.message()))) {
+        Some(e) => Err(e),
+        None => Ok(warnings.iter().map(|f| f.message()).collect()),
+    }
 }
 
 /// The base directory: the override if set, else the invoking crate's manifest dir; made absolute so that

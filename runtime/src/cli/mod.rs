@@ -28,6 +28,7 @@ mod context;
 mod dotenv;
 mod failure;
 mod fleet;
+mod lint;
 mod lock;
 mod migrate;
 mod output;
@@ -117,6 +118,7 @@ async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Json, Failure> {
         Command::Plan(a) => tools::plan(ctx, &a).await,
         Command::Rollback(a) => tools::rollback(ctx, &a).await,
         Command::Lock(a) => lock::lock(ctx, &a).await,
+        Command::Lint(a) => lint::lint(ctx, &a),
         Command::Db(Db::Execute(a)) => reset::execute(ctx, &a).await,
         Command::Fleet(f) => fleet::run(ctx, &f).await,
     }
