@@ -14,8 +14,9 @@
 //!   lock waiters, so just before the write the migration creates a table in another attached file,
 //!   `reached.db`, which the test watches.
 //!
-//! A gate is for one pass; `Gate::sql` goes into the migration, `Gate::wait_reached` returns once a deployer
-//! is blocked at it, `Gate::open` lets it through. Deadlines here only guard against hangs.
+//! `Gate::sql` goes into the migration, `Gate::wait_reached` returns once a deployer is blocked at it,
+//! `Gate::open` lets it through. A migration passes the gate freely once it is open or its holder is gone (a
+//! re-run after a crash). Deadlines here only guard against hangs.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -111,7 +112,7 @@ impl Gate {
             }
             Holder::Lite { gate, reached, .. } => format!(
                 "PRAGMA busy_timeout = 3600000;\n\
-                 ATTACH '{r}' AS pm_reached;\nCREATE TABLE pm_reached.reached (x INTEGER);\nDETACH pm_reached;\n\
+                 ATTACH '{r}' AS pm_reached;\nCREATE TABLE IF NOT EXISTS pm_reached.reached (x INTEGER);\nDETACH pm_reached;\n\
                  ATTACH '{g}' AS pm_gate;\nINSERT INTO pm_gate.g VALUES (1);\nDETACH pm_gate;\n\
                  PRAGMA busy_timeout = 5000;\n",
                 r = sql_path(reached),

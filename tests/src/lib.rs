@@ -13,6 +13,7 @@
 //! # }
 //! ```
 
+mod crash;
 mod folder;
 mod gate;
 mod oracle;
@@ -20,6 +21,7 @@ mod servers;
 
 use std::path::{Path, PathBuf};
 
+pub use crash::{Crash, CrashServer};
 pub use folder::MigrationsDir;
 pub use gate::{Gate, REACH_DEADLINE};
 pub use oracle::{Oracle, OracleOutput, oracle};
