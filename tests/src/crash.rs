@@ -160,7 +160,11 @@ impl CrashServer {
                 "pg_ctl start",
                 &self.dir.join("pg_ctl.log"),
             )
-            .unwrap_or_else(|e| panic!("{e}")),
+            .unwrap_or_else(|e| {
+                let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+                panic!("{e}; the server's log ends:\n{}", tail.join("\n"))
+            }),
             ServerKind::MariaDb { program, args, child } => {
                 let spawned = Command::new(&*program)
                     .args(&*args)
@@ -209,6 +213,11 @@ impl CrashServer {
                         std::thread::sleep(Duration::from_millis(20));
                     }
                 }
+                // A dead postmaster nobody reaped (a container's init may not) still answers `kill -0`, so the
+                // restart would take its lock files for a live server's: remove them, as a reboot would.
+                let _ = std::fs::remove_file(data.join("postmaster.pid"));
+                let _ = std::fs::remove_file(self.dir.join(format!(".s.PGSQL.{}.lock", self.port)));
+                let _ = std::fs::remove_file(self.dir.join(format!(".s.PGSQL.{}", self.port)));
             }
             (ServerKind::MariaDb { child, .. }, Crash::Kill) => {
                 let mut c = child.take().expect("mariadbd is running");
