@@ -440,7 +440,7 @@ fn play_with_prisma(t: &Target, dir: &MigrationsDir) {
         };
         // Only the exit code: through the oracle's driver adapter Prisma reports the failing script as P1014
         // ("the underlying table … does not exist"), not P3018; the rows compared afterwards say the rest.
-        assert_eq!(out.code, Some(if *ok { 0 } else { 1 }), "Prisma, step {i}:\n{}", out.all());
+        assert_eq!(out.code, Some(i32::from(!*ok)), "Prisma, step {i}:\n{}", out.all());
     }
 }
 
