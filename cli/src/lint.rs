@@ -6,10 +6,10 @@ use clap::Args;
 use prisma_migrations_build::lint::{self, Level, LintConfig};
 use prisma_migrations_build::{Provider, read_lock_toml_provider};
 
-use crate::Error;
-use crate::cli::context::Ctx;
-use crate::cli::failure::Failure;
-use crate::cli::output::{Json, plural};
+use crate::context::Ctx;
+use crate::failure::Failure;
+use crate::output::{Json, plural};
+use prisma_migrations::Error;
 
 /// `lint [--rule RULE=LEVEL]… [--provider P]`.
 #[derive(Debug, Args)]
