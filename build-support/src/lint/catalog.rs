@@ -193,7 +193,7 @@ pub static RULES: &[Rule] = &[
         name: INVALID_ACK,
         databases: ALL,
         default: Level::Error,
-        why: "an acknowledgement must name a rule and say why the statement is safe, for the reviewer",
+        why: "an acknowledgement must name a rule the statement breaks and say why it is safe, for the reviewer",
         remedy: "write `-- prisma-migrations: allow <rule>: <reason>` on the line above the statement",
     },
 ];

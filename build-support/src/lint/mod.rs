@@ -7,7 +7,8 @@
 //!
 //! Acknowledgement, in the comments directly above a statement (after the previous one):
 //! `-- prisma-migrations: allow <rule>: <reason>`; `allow-file` instead of `allow` covers every statement of the
-//! file. An acknowledgement without a reason or naming no rule is itself an error (`invalid-acknowledgement`).
+//! file. An acknowledgement without a reason, naming no rule, or covering no finding is itself an error
+//! (`invalid-acknowledgement`).
 
 mod catalog;
 mod lex;
@@ -181,23 +182,18 @@ fn report(
     };
     let invalid = catalog::rule(INVALID_ACK).filter(|r| r.databases.contains(&provider));
     let invalid_level = invalid.map_or(Level::Off, |r| config.level(r));
-    let mut file_acks = Vec::new();
-    let mut acks: Vec<Vec<&str>> = Vec::with_capacity(stmts.len());
+    let mut file_acks: Vec<(&'static str, usize)> = Vec::new();
+    let mut acks: Vec<Vec<(&'static str, usize)>> = Vec::with_capacity(stmts.len());
     for s in stmts {
         let mut here = Vec::new();
         for c in &s.comments {
+            let at = comment_offset(sql, c);
             match parse_ack(c) {
                 None => {}
-                Some(Ok((scope, name))) => {
-                    if scope == Scope::File {
-                        file_acks.push(name);
-                    } else {
-                        here.push(name);
-                    }
-                }
+                Some(Ok((Scope::File, name))) => file_acks.push((name, at)),
+                Some(Ok((Scope::Statement, name))) => here.push((name, at)),
                 Some(Err(problem)) => {
                     if let (Some(r), true) = (invalid, invalid_level != Level::Off) {
-                        let at = comment_offset(sql, c);
                         out.push(finding(r, invalid_level, at, None, problem));
                     }
                 }
@@ -205,13 +201,45 @@ fn report(
         }
         acks.push(here);
     }
+    let mut used: HashSet<(usize, &str)> = HashSet::new();
+    let mut used_in_file: HashSet<&str> = HashSet::new();
     for (i, hit) in hits {
         let Some(rule) = catalog::rule(hit.rule) else { continue };
+        let here = acks[i].iter().any(|(n, _)| *n == rule.name);
+        let in_file = file_acks.iter().any(|(n, _)| *n == rule.name);
+        if here {
+            used.insert((i, rule.name));
+        }
+        if in_file {
+            used_in_file.insert(rule.name);
+        }
         let level = config.level(rule);
-        if level == Level::Off || acks[i].contains(&rule.name) || file_acks.contains(&rule.name) {
+        if level == Level::Off || here || in_file {
             continue;
         }
         out.push(finding(rule, level, hit.at, stmts.get(i), hit.detail));
+    }
+    let Some(invalid) = invalid.filter(|_| invalid_level != Level::Off) else { return };
+    // An acknowledgement that covers nothing misleads the reviewer: it is reported, unless its rule is off.
+    let unused = |name: &str, what: &str| -> Option<String> {
+        let rule = catalog::rule(name)?;
+        if !rule.databases.contains(&provider) {
+            return Some(format!("acknowledges `{name}`, which does not check {provider}; remove the comment"));
+        }
+        (config.level(rule) != Level::Off)
+            .then(|| format!("acknowledges `{name}`, but {what} breaks no such rule; remove the comment"))
+    };
+    for (i, list) in acks.iter().enumerate() {
+        for (name, at) in list.iter().filter(|(n, _)| !used.contains(&(i, *n))) {
+            if let Some(problem) = unused(name, "the statement below it") {
+                out.push(finding(invalid, invalid_level, *at, None, problem));
+            }
+        }
+    }
+    for (name, at) in file_acks.iter().filter(|(n, _)| !used_in_file.contains(n)) {
+        if let Some(problem) = unused(name, "no statement of the file") {
+            out.push(finding(invalid, invalid_level, *at, None, problem));
+        }
     }
 }
 
