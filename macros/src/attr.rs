@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenTree};
 use syn::parse::ParseStream;
 use syn::{Attribute, Ident, LitStr, Token, bracketed, token};
 
-use prisma_migrations_build::{DEFAULT_VAGUE_NAMES, Numbering, Options, Provider};
+use prisma_migrations_build::{DEFAULT_VAGUE_NAMES, Numbering, Options, Provider, Surface};
 
 /// The folder used when none is given, as `prisma migrate dev` lays it out.
 pub const DEFAULT_DIR: &str = "prisma/migrations";
@@ -175,6 +175,7 @@ impl Args {
             numbering: self.numbering.as_ref().map_or(Numbering::Timestamp, |(_, n)| *n),
             vague_names,
             exempt_until: self.exempt_until.as_ref().map(LitStr::value),
+            surface: Surface::Macro,
         }
     }
 }
