@@ -79,6 +79,14 @@ async fn deploys_as_it_is_with_the_rows_prisma_writes() {
     let status = oracle().run(our_db.url(), &dir, &["migrate", "status"]);
     assert_eq!(status.code, Some(0), "prisma migrate status on ours:\n{}", status.all());
     pm(scratch.path()).run(&["verify", "--database-url", prisma_db.url()]).expect(0);
+
+    // Adopting from what a database applied writes the same lock as adopting from the folder.
+    pm(scratch.path())
+        .run(&["lock", "--from-db", prisma_db.url()])
+        .expect(0)
+        .has(&["14 migrations locked from the database"]);
+    let written = std::fs::read_to_string(dir.join("checksums.lock")).expect("checksums.lock written");
+    assert_eq!(written, std::fs::read_to_string(fixture().join("checksums.lock")).expect("committed checksums.lock"));
 }
 
 #[test]
