@@ -109,25 +109,48 @@ fn broken_symlinked_script_is_an_error_naming_it() {
     assert!(p[0].message.contains("20250101120000_init"), "{}", p[0].message);
 }
 
-/// chmod 000: a non-root user cannot read the script and gets an error naming it. Tests often run as root,
-/// where permissions do not stop reads: then the migration loads, exactly as Prisma would read it.
+/// chmod 000: a user who may not read the script gets an error naming it. Root reads it anyway, and CI runs
+/// as root: there the check runs in a `pm-deployer verify` process that `setpriv` (util-linux) starts as
+/// `nobody`, so the error path runs in CI too.
 #[test]
 fn unreadable_script() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = MigrationsDir::new().add("20250101120000_init", SQL);
     let script = dir.path().join("20250101120000_init/migration.sql");
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let readable_anyway = std::fs::read(&script).is_ok();
-    let result = load(&dir.path());
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
-    if readable_anyway {
-        eprintln!("hostile_folders: running as root, chmod 000 does not stop reads; the migration loads");
-        assert_eq!(result.map_or_else(|e| panic!("{e}"), |m| m.len()), 1);
+    let message = if std::fs::read(&script).is_ok() {
+        message_as_nobody(&dir)
     } else {
-        let Err(Error::Folder { problems, .. }) = result else { panic!("expected a folder error") };
+        let Err(Error::Folder { problems, .. }) = load(&dir.path()) else { panic!("expected a folder error") };
         assert_eq!(problems[0].kind, ProblemKind::Unreadable);
-        assert!(problems[0].message.contains("20250101120000_init/migration.sql"), "{}", problems[0].message);
-    }
+        problems[0].message.clone()
+    };
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(message.contains("20250101120000_init/migration.sql"), "{message}");
+    assert!(message.contains("Permission denied") || message.contains("permission denied"), "{message}");
+}
+
+/// The loader's message for the folder, from a `pm-deployer verify` run as `nobody` (we are root).
+fn message_as_nobody(dir: &MigrationsDir) -> String {
+    let Some(setpriv) = ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| Path::new(p).is_file()) else {
+        panic!(
+            "running as root, chmod 000 does not stop reads: the unreadable-file check runs as `nobody` through \
+             `setpriv`, which is missing (Debian: apt-get install util-linux)"
+        );
+    };
+    let url = format!("file:{}", dir.root().join("never-created.db").display());
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", env!("CARGO_BIN_EXE_pm-deployer")])
+        .arg(url)
+        .arg(dir.path())
+        .arg("verify")
+        .output()
+        .expect("run pm-deployer through setpriv");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "pm-deployer as nobody: {stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("pm-deployer: error -: "), "a folder error, not a setpriv failure: {stderr}");
+    stderr
 }
 
 #[test]
