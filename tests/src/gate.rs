@@ -52,6 +52,23 @@ fn sql_path(p: &Path) -> String {
 }
 
 impl Gate {
+    /// The session ids of the MySQL sessions blocked at the gate (empty elsewhere).
+    ///
+    /// # Panics
+    /// When the server cannot be queried.
+    pub async fn mysql_waiter_ids(&self) -> Vec<i64> {
+        let Holder::My { url, .. } = &self.holder else { return Vec::new() };
+        let mut c = sqlx::MySqlConnection::connect(url).await.expect("gate: connect");
+        let sql = format!(
+            "SELECT CAST(id AS SIGNED) FROM information_schema.processlist \
+             WHERE id <> CONNECTION_ID() AND info LIKE '%GET_LOCK(''pm_gate_{}'', 3600)%'",
+            self.id
+        );
+        let ids = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(&mut c).await.expect("processlist");
+        let _ = c.close().await;
+        ids
+    }
+
     /// A closed gate in the PostgreSQL database at `url` (advisory locks are per database: the migration must
     /// run in the same one).
     ///
@@ -126,6 +143,14 @@ impl Gate {
     /// # Panics
     /// When the database cannot be queried.
     pub async fn is_reached(&self) -> bool {
+        self.waiters().await > 0
+    }
+
+    /// How many sessions are blocked at the gate now (SQLite: 1 once a deployer reached it).
+    ///
+    /// # Panics
+    /// When the database cannot be queried.
+    pub async fn waiters(&self) -> i64 {
         match &self.holder {
             Holder::Pg { url, .. } => {
                 let mut c = sqlx::PgConnection::connect(url).await.expect("gate: connect");
@@ -137,7 +162,7 @@ impl Gate {
                 );
                 let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut c).await.expect("pg_locks");
                 let _ = c.close().await;
-                n > 0
+                n
             }
             Holder::My { url, .. } => {
                 let mut c = sqlx::MySqlConnection::connect(url).await.expect("gate: connect");
@@ -148,9 +173,9 @@ impl Gate {
                 );
                 let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut c).await.expect("processlist");
                 let _ = c.close().await;
-                n > 0
+                n
             }
-            Holder::Lite { reached, .. } => std::fs::metadata(reached).is_ok_and(|m| m.len() > 0),
+            Holder::Lite { reached, .. } => i64::from(std::fs::metadata(reached).is_ok_and(|m| m.len() > 0)),
         }
     }
 
