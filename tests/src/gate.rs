@@ -4,9 +4,8 @@
 //!
 //! - PostgreSQL: the test holds `pg_advisory_lock(key)` in the target database; the migration runs
 //!   `pg_advisory_xact_lock(key)` (released with the script's transaction). Reached = a waiting advisory lock
-//!   on that key in `pg_locks`. The script also sets `client_connection_check_interval`, so a killed
-//!   deployer's backend notices the lost client while it waits (PostgreSQL 14+) instead of at the gate's
-//!   opening.
+//!   on that key in `pg_locks`. (A killed deployer's backend notices the lost client while it waits there
+//!   because the library sets `client_connection_check_interval` on its migration connection.)
 //! - MySQL/MariaDB: the test holds `GET_LOCK(name)`; the migration calls `GET_LOCK(name, 3600)` and releases it.
 //!   Reached = a session in `information_schema.processlist` waiting on that `GET_LOCK`.
 //! - SQLite: the test holds `BEGIN EXCLUSIVE` on a separate `gate.db`; the migration writes to it through
@@ -122,7 +121,7 @@ impl Gate {
         let id = self.id;
         match &self.holder {
             Holder::Pg { .. } => {
-                format!("SET client_connection_check_interval = '100ms';\nSELECT pg_advisory_xact_lock({id});\n")
+                format!("SELECT pg_advisory_xact_lock({id});\n")
             }
             Holder::My { .. } => {
                 format!("SELECT GET_LOCK('pm_gate_{id}', 3600);\nSELECT RELEASE_LOCK('pm_gate_{id}');\n")
