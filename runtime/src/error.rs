@@ -186,6 +186,17 @@ pub enum Error {
         statement: Option<usize>,
     },
 
+    /// A script run with [`Database::execute_script`](crate::Database::execute_script) failed.
+    #[error("the script failed{} (database error code {code}): {message}", statement.map(|s| format!(" at statement {s}")).unwrap_or_default())]
+    ScriptFailed {
+        /// SQLSTATE (PostgreSQL), error number (MySQL), extended result code (SQLite), or `none`.
+        code: String,
+        /// The database's message.
+        message: String,
+        /// 1-based number of the failing statement, when known.
+        statement: Option<usize>,
+    },
+
     /// `resolve --applied` on a migration that is already applied.
     #[error("P3008: migration `{name}` is already recorded as applied in the database")]
     AlreadyApplied {

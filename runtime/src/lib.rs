@@ -44,9 +44,8 @@
     )
 )]
 
+mod admin;
 mod backend;
-#[cfg(feature = "cli")]
-pub mod cli;
 mod database;
 mod error;
 pub mod fleet;

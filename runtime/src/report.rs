@@ -77,6 +77,19 @@ pub enum MigrationState {
     RolledBack,
 }
 
+impl MigrationState {
+    /// The state in lower case with underscores (`applied`, `rolled_back` …), as the CLI's `--json` output writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::Pending => "pending",
+            Self::Failed => "failed",
+            Self::Edited => "edited",
+            Self::RolledBack => "rolled_back",
+        }
+    }
+}
+
 /// One local migration's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {

@@ -1,10 +1,10 @@
-//! `prisma_migrations::cli` inside an application: the same commands over migrations embedded in the program
+//! `prisma_migrations_cli` inside an application: the same commands over migrations embedded in the program
 //! (here loaded once, as `migrations!()` would embed them), with no migrations folder needed at run time
 //! except by `lock`.
 
 use std::process::ExitCode;
 
-use prisma_migrations::cli;
+use prisma_migrations_cli as cli;
 use prisma_migrations_tests::{MigrationsDir, sqlite};
 
 fn folder() -> MigrationsDir {

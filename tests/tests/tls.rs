@@ -262,7 +262,7 @@ async fn mysql_refusals() {
     db.drop_now().await;
 }
 
-/// The CLI, as installed with `--features cli,…,tls`: Prisma's relative `sslcert` is found in the folder above
+/// The CLI, as installed with `cargo install --path cli`: Prisma's relative `sslcert` is found in the folder above
 /// the migrations (`prisma/`, where `schema.prisma` lives), as Prisma finds it.
 #[tokio::test(flavor = "multi_thread")]
 async fn cli_deploy_with_sslcert_relative_to_the_prisma_folder() {

@@ -1,8 +1,8 @@
 //! Runs the built `prisma-migrations` binary.
 //!
-//! `CARGO_BIN_EXE_*` exists only for binaries of the package under test, and the binary lives in the runtime
-//! package, so the first test to need it runs `cargo build -p prisma-migrations --features cli,…,tls --bin
-//! prisma-migrations` once per test binary (a `OnceLock`), into the target directory and profile this test
+//! `CARGO_BIN_EXE_*` exists only for binaries of the package under test, and the binary lives in the cli
+//! package, so the first test to need it runs `cargo build -p prisma-migrations-cli --bin prisma-migrations`
+//! (its default features: every database and TLS) once per test binary (a `OnceLock`), into the target directory and profile this test
 //! executable was built in (found from its own path: `<target>/<profile>/deps/<test>`); cargo makes it a no-op
 //! when the binary is fresh. `cargo test` releases the build lock before it runs tests, so the nested build
 //! does not wait on it. The binary is then `<target>/<profile>/prisma-migrations`.
@@ -21,14 +21,8 @@ pub fn bin() -> &'static Path {
 }
 
 fn build() -> PathBuf {
-    let profile_dir = prisma_migrations_tests::cargo_build(&[
-        "-p",
-        "prisma-migrations",
-        "--bin",
-        "prisma-migrations",
-        "--features",
-        "cli,postgres,mysql,sqlite,tls",
-    ]);
+    let profile_dir =
+        prisma_migrations_tests::cargo_build(&["-p", "prisma-migrations-cli", "--bin", "prisma-migrations"]);
     let bin = profile_dir.join(format!("prisma-migrations{}", std::env::consts::EXE_SUFFIX));
     assert!(bin.is_file(), "{} was not built", bin.display());
     bin

@@ -1,7 +1,7 @@
 //! A failed command: the message, Prisma's code, and the remedy printed under it (what to type next).
 
-use crate::Error;
-use crate::cli::output::{Json, Printer};
+use crate::output::{Json, Printer};
+use prisma_migrations::Error;
 
 /// Why a command exits 1.
 #[derive(Debug)]
@@ -195,7 +195,7 @@ mod tests {
     #[test]
     fn failed_migrations_get_both_resolve_commands() {
         let e = Error::FailedMigrations {
-            failed: vec![crate::FailedMigration {
+            failed: vec![prisma_migrations::FailedMigration {
                 name: "20250101_a".into(),
                 started_at: chrono::Utc::now(),
                 logs: None,

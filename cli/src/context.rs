@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use crate::cli::args::Global;
-use crate::cli::dotenv::Env;
-use crate::cli::failure::Failure;
-use crate::cli::output::Printer;
-use crate::{ConnectOptions, Database, DatabaseKind, Migrations, redact_url};
+use crate::args::Global;
+use crate::dotenv::Env;
+use crate::failure::Failure;
+use crate::output::Printer;
+use prisma_migrations::{ConnectOptions, Database, DatabaseKind, Migrations, redact_url};
 
 /// The folder Prisma uses when nothing else is said.
 pub(crate) const DEFAULT_DIR: &str = "prisma/migrations";
@@ -61,7 +61,7 @@ impl<'a> Ctx<'a> {
         if n == 0 {
             format!("No migration found in {}", self.dir_shown())
         } else {
-            format!("{} found in {}", crate::cli::output::plural(n, "migration"), self.dir_shown())
+            format!("{} found in {}", crate::output::plural(n, "migration"), self.dir_shown())
         }
     }
 
@@ -124,7 +124,8 @@ impl<'a> Ctx<'a> {
         if let (Some(kind), Some(provider)) = (kind, migrations.provider())
             && !kind.accepts_provider(provider)
         {
-            return Err(self.fail(&crate::Error::ProviderMismatch { provider: provider.to_owned(), database: kind }));
+            return Err(self
+                .fail(&prisma_migrations::Error::ProviderMismatch { provider: provider.to_owned(), database: kind }));
         }
         self.connect(url, create).await
     }
@@ -146,7 +147,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A library error as a failure with its remedy.
-    pub fn fail(&self, e: &crate::Error) -> Failure {
+    pub fn fail(&self, e: &prisma_migrations::Error) -> Failure {
         Failure::from_error(e, &self.program)
     }
 }

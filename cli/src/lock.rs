@@ -5,12 +5,11 @@ use std::path::Path;
 use prisma_migrations_build::lockfile::{self, LockFile};
 use prisma_migrations_build::{Folder, checksum};
 
-use crate::backend::Conn;
-use crate::cli::args::LockArgs;
-use crate::cli::context::{Ctx, describe};
-use crate::cli::failure::Failure;
-use crate::cli::output::{Json, plural};
-use crate::{Error, MigrationRecord};
+use crate::args::LockArgs;
+use crate::context::{Ctx, describe};
+use crate::failure::Failure;
+use crate::output::{Json, plural};
+use prisma_migrations::{Error, MigrationRecord};
 
 pub(crate) async fn lock(ctx: &Ctx<'_>, a: &LockArgs) -> Result<Json, Failure> {
     let dir = ctx.migrations_dir();
@@ -124,13 +123,7 @@ async fn from_db(ctx: &Ctx<'_>, folder: &Folder, url: &str) -> Result<Vec<(Strin
     let p = &ctx.p;
     p.line(&format!("Reading applied migrations from {}", describe(url, &ctx.base_dir())));
     let (db, _) = ctx.connect(url, false).await?;
-    let rows = async {
-        let mut conn = Conn::pooled(&db).await?;
-        let rows = conn.load_rows().await;
-        conn.close().await;
-        rows
-    }
-    .await;
+    let rows = db.migration_records().await;
     db.close().await;
     let rows = rows.map_err(|e| ctx.fail(&e))?.ok_or_else(|| ctx.fail(&Error::TableMissing))?;
     let applied: Vec<&MigrationRecord> = rows.iter().filter(|r| r.is_applied()).collect();

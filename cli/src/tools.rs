@@ -2,12 +2,12 @@
 
 use std::time::Instant;
 
-use crate::Error;
-use crate::cli::args::{RollbackArgs, Strictness};
-use crate::cli::context::Ctx;
-use crate::cli::failure::Failure;
-use crate::cli::migrate::migrator;
-use crate::cli::output::{Json, human_duration, plural};
+use crate::args::{RollbackArgs, Strictness};
+use crate::context::Ctx;
+use crate::failure::Failure;
+use crate::migrate::migrator;
+use crate::output::{Json, human_duration, plural};
+use prisma_migrations::Error;
 
 pub(crate) async fn verify(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failure> {
     let migrations = ctx.migrations()?;
@@ -93,7 +93,7 @@ pub(crate) async fn rollback(ctx: &Ctx<'_>, a: &RollbackArgs) -> Result<Json, Fa
     let p = &ctx.p;
     p.line("");
     let start = Instant::now();
-    let result = crate::Migrator::new(&migrations).rollback(&db, &a.name, a.force).await;
+    let result = prisma_migrations::Migrator::new(&migrations).rollback(&db, &a.name, a.force).await;
     db.close().await;
     let data = Json::obj().with("migration", a.name.as_str()).with("forced", a.force);
     result.map_err(|e| ctx.fail(&e).with_data(data.clone()))?;

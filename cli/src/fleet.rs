@@ -1,15 +1,15 @@
 //! `fleet deploy`: the migrations applied to every database or schema listed in a targets file, a bounded number
-//! at a time, then one table with a row per target. Built on [`crate::fleet`].
+//! at a time, then one table with a row per target. Built on [`prisma_migrations::fleet`].
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::args::Strictness;
-use crate::cli::context::Ctx;
-use crate::cli::failure::Failure;
-use crate::cli::output::{Json, plural};
-use crate::fleet::{self, DEFAULT_CONCURRENCY, FleetOptions, FleetReport};
+use crate::args::Strictness;
+use crate::context::Ctx;
+use crate::failure::Failure;
+use crate::output::{Json, plural};
+use prisma_migrations::fleet::{self, DEFAULT_CONCURRENCY, FleetOptions, FleetReport};
 
 #[derive(Debug, Subcommand)]
 pub enum Fleet {

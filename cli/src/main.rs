@@ -2,5 +2,5 @@
 //! rollback, lock, db execute and migrate reset. `prisma-migrations --help` lists them.
 
 fn main() -> std::process::ExitCode {
-    prisma_migrations::cli::main()
+    prisma_migrations_cli::main()
 }

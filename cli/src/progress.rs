@@ -15,7 +15,7 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::{Interest, Subscriber};
 use tracing::{Event, Metadata};
 
-use crate::cli::output::{Printer, human_duration};
+use crate::output::{Printer, human_duration};
 
 const TARGET: &str = "prisma_migrations::migrator";
 

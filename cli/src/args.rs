@@ -29,7 +29,7 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The migrations folder [default: prisma/migrations]. Not needed by an application that embeds its
-    /// migrations (`prisma_migrations::cli::run`), except for `lock`, which writes the folder's checksums.lock.
+    /// migrations (`prisma_migrations_cli::run`), except for `lock`, which writes the folder's checksums.lock.
     #[arg(long, global = true, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
 
@@ -122,7 +122,7 @@ pub enum Command {
 
     /// Deploy to many databases or schemas at once (`fleet deploy --targets FILE`).
     #[command(subcommand)]
-    Fleet(crate::cli::fleet::Fleet),
+    Fleet(crate::fleet::Fleet),
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,12 +4,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tracing::instrument::WithSubscriber as _;
 
-use crate::cli::args::{ResolveArgs, Strictness};
-use crate::cli::context::Ctx;
-use crate::cli::failure::{Failure, resolve_hints};
-use crate::cli::output::{Json, plural};
-use crate::cli::progress::{Progress, Seen};
-use crate::{Database, DeployReport, Error, MigrationState, Migrations, Migrator, StatusReport};
+use crate::args::{ResolveArgs, Strictness};
+use crate::context::Ctx;
+use crate::failure::{Failure, resolve_hints};
+use crate::output::{Json, plural};
+use crate::progress::{Progress, Seen};
+use prisma_migrations::{Database, DeployReport, Error, MigrationState, Migrations, Migrator, StatusReport};
 
 /// The migrator with the strictness flags applied.
 pub(crate) fn migrator(migrations: &Migrations, s: Strictness) -> Migrator<'_> {
@@ -141,18 +141,11 @@ pub(crate) async fn status(ctx: &Ctx<'_>) -> Result<Json, Failure> {
     Err(f)
 }
 
-fn names<'a>(items: impl IntoIterator<Item = &'a crate::MigrationStatus>) -> Vec<&'a str> {
+fn names<'a>(items: impl IntoIterator<Item = &'a prisma_migrations::MigrationStatus>) -> Vec<&'a str> {
     items.into_iter().map(|m| m.name.as_str()).collect()
 }
 
 fn status_json(r: &StatusReport) -> Json {
-    let state = |s: MigrationState| match s {
-        MigrationState::Applied => "applied",
-        MigrationState::Pending => "pending",
-        MigrationState::Failed => "failed",
-        MigrationState::Edited => "edited",
-        MigrationState::RolledBack => "rolled_back",
-    };
     let applied = r.migrations.iter().filter(|m| m.state == MigrationState::Applied).map(|m| m.name.as_str());
     let detail: Vec<Json> = r
         .migrations
@@ -160,7 +153,7 @@ fn status_json(r: &StatusReport) -> Json {
         .map(|m| {
             Json::obj()
                 .with("name", m.name.as_str())
-                .with("state", state(m.state))
+                .with("state", m.state.as_str())
                 .with("started_at", m.started_at.map(|t| t.to_rfc3339()))
                 .with("finished_at", m.finished_at.map(|t| t.to_rfc3339()))
                 .with("rolled_back_at", m.rolled_back_at.map(|t| t.to_rfc3339()))

@@ -9,7 +9,7 @@
 //!
 //! fn main() -> std::process::ExitCode {
 //!     // `myapp migrate status`, `myapp migrate deploy`, `myapp verify` …
-//!     prisma_migrations::cli::run(&MIGRATIONS)
+//!     prisma_migrations_cli::run(&MIGRATIONS)
 //! }
 //! ```
 //!
@@ -22,6 +22,8 @@
 //! (P3019 first); return the command's data as a [`Json`] object, or a `Failure` (`ctx.fail(&error)` adds the
 //! remedy; `quiet` when the text output already explained it). `finish` prints the JSON document or the
 //! `Error: Pxxxx` block and picks the exit code.
+
+#![allow(clippy::single_match_else, reason = "`match` on an Option with a multi-line `None` arm reads better")]
 
 mod args;
 mod context;
@@ -46,7 +48,7 @@ use context::Ctx;
 use failure::Failure;
 pub use output::{Json, Printer, Style};
 
-use crate::Migrations;
+use prisma_migrations::Migrations;
 
 /// Runs the `prisma-migrations` binary: the migrations come from the folder (`--migrations`, default
 /// `prisma/migrations`), the arguments from the process.
