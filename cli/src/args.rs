@@ -67,7 +67,10 @@ pub struct Global {
 impl Global {
     /// The folder-reading options these flags describe (the macro's defaults otherwise).
     pub fn folder_options(&self) -> prisma_migrations_build::Options {
-        let mut o = prisma_migrations_build::Options::default();
+        let mut o = prisma_migrations_build::Options {
+            surface: prisma_migrations_build::Surface::Cli,
+            ..prisma_migrations_build::Options::default()
+        };
         if let Some(name) = &self.exempt_until {
             o.exempt_until = Some(name.clone());
         }

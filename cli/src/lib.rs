@@ -107,6 +107,10 @@ pub async fn execute(cli: Cli, migrations: Option<&Migrations>, program: String)
         Err(f) => return finish(Printer::new(json), name, Err(f)),
     };
     let result = dispatch(&ctx, cli.command).await;
+    let result = result.map(|data| match ctx.warnings.take() {
+        w if w.is_empty() => data,
+        w => data.with("warnings", Json::strings(&w)),
+    });
     finish(ctx.p, name, result)
 }
 

@@ -6,7 +6,7 @@ use syn::parse::ParseStream;
 use syn::{Attribute, Ident, LitStr, Token, bracketed, token};
 
 use prisma_migrations_build::lint::{Level, LintConfig};
-use prisma_migrations_build::{DEFAULT_VAGUE_NAMES, Numbering, Options, Provider};
+use prisma_migrations_build::{DEFAULT_VAGUE_NAMES, Numbering, Options, Provider, Surface};
 use syn::ext::IdentExt as _;
 
 /// The folder used when none is given, as `prisma migrate dev` lays it out.
@@ -234,6 +234,7 @@ impl Args {
             numbering: self.numbering.as_ref().map_or(Numbering::Timestamp, |(_, n)| *n),
             vague_names,
             exempt_until: self.exempt_until.as_ref().map(LitStr::value),
+            surface: Surface::Macro,
         }
     }
 }

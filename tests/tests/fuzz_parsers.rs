@@ -11,7 +11,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use prisma_migrations::{ConnectOptions, Database, Migrations};
-use prisma_migrations_build::{LockFile, Numbering, Options, Provider, checksum, lint, name, read_lock_toml_provider};
+use prisma_migrations_build::{
+    LockFile, Numbering, Options, Provider, checksum, lint, name, order, read_lock_toml_provider,
+};
 use prisma_migrations_tests::ScratchDir;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -245,9 +247,11 @@ fn sha256sum(file: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_owned()
 }
 
-/// A generated folder either loads exactly what is on disk (every non-hidden subfolder, its `migration.sql` and
-/// `down.sql` byte for byte, the checksum `sha256sum` gives, timestamps strictly increasing), or fails with
-/// one-line problems each naming an entry of the folder.
+/// A generated folder either loads at run time exactly what is on disk (every subfolder, hidden ones too, as
+/// Prisma lists them; its `migration.sql` and `down.sql` byte for byte, the checksum `sha256sum` gives, in
+/// Prisma's order), or fails with one-line problems each naming an entry of the folder. The build (build-support's
+/// `load`) refuses exactly what the run-time load refuses or warns about, and what it accepts has strictly
+/// increasing timestamps.
 #[test]
 fn generated_folders_load_what_is_on_disk_or_explain() {
     let strategy = (proptest::collection::vec(entry(), 0..8), any::<bool>());
@@ -267,19 +271,27 @@ fn generated_folders_load_what_is_on_disk_or_explain() {
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !n.starts_with('.'))
                 .collect();
             on_disk.sort();
-            match Migrations::load(&dir, &options) {
-                Ok(m) => {
+            let built = prisma_migrations_build::load(&dir, &options);
+            match Migrations::load_with_warnings(&dir, &options) {
+                Ok((m, warnings)) => {
+                    match &built {
+                        Ok(_) => prop_assert!(warnings.is_empty(), "{:?}", warnings),
+                        // What stops only the build (authoring rules) is what the run-time load warns about.
+                        Err(problems) => prop_assert_eq!(problems, &warnings),
+                    }
                     loaded_some.fetch_add(usize::from(!m.is_empty()), std::sync::atomic::Ordering::Relaxed);
                     let mut names: Vec<String> = m.iter().map(|m| m.name().to_owned()).collect();
                     let in_order = names.clone();
                     names.sort();
                     prop_assert_eq!(&names, &on_disk, "every subfolder is a migration");
                     for pair in in_order.windows(2) {
-                        let key = |n: &str| n.split('_').next().unwrap_or_default().parse::<u128>().unwrap_or(0);
-                        prop_assert!(key(&pair[0]) < key(&pair[1]), "order: {:?}", in_order);
+                        prop_assert!(order::cmp(&pair[0], &pair[1]).is_lt(), "Prisma's order: {:?}", in_order);
+                        if built.is_ok() {
+                            let key = |n: &str| n.split('_').next().unwrap_or_default().parse::<u128>().unwrap_or(0);
+                            prop_assert!(key(&pair[0]) < key(&pair[1]), "the build's order: {:?}", in_order);
+                        }
                     }
                     for mig in &m {
                         let folder = dir.join(mig.name());
@@ -290,9 +302,10 @@ fn generated_folders_load_what_is_on_disk_or_explain() {
                         prop_assert_eq!(mig.down_sql().map(str::as_bytes), down.as_deref());
                     }
                     // The lint reads any script without panicking, for every provider, and says where.
-                    let scanned = prisma_migrations_build::load(&dir, &options).expect("build-support loads it too");
+                    let scanned =
+                        prisma_migrations_build::load_for_run(&dir, &options).expect("build-support loads it too");
                     for provider in [Provider::Postgresql, Provider::Mysql, Provider::Sqlite, Provider::Cockroachdb] {
-                        for f in lint::lint(&scanned, provider, &lint::LintConfig::default()) {
+                        for f in lint::lint(&scanned.folder, provider, &lint::LintConfig::default()) {
                             prop_assert!(f.line >= 1 && f.col >= 1);
                             prop_assert!(!f.message().contains('\n'), "one line: {:?}", f.message());
                         }
@@ -300,6 +313,8 @@ fn generated_folders_load_what_is_on_disk_or_explain() {
                 }
                 Err(prisma_migrations::Error::Folder { problems, .. }) => {
                     prop_assert!(!problems.is_empty());
+                    prop_assert!(problems.iter().all(|p| !p.kind.is_warning_at_run_time()), "{:?}", problems);
+                    prop_assert!(built.is_err(), "the build accepts what the run-time load refuses");
                     for p in &problems {
                         prop_assert!(!p.message.trim().is_empty());
                         prop_assert!(!p.message.contains('\n'), "one line: {:?}", p.message);
