@@ -135,3 +135,18 @@ const UMAMI: &[&str] = &[
     "09_update_hostname_region/migration.sql:17:23 ban-drop-column error",
     "09_update_hostname_region/migration.sql:18:23 ban-drop-column error",
 ];
+
+/// README.md's rule table lists every rule of the catalog, with its default level and why.
+#[test]
+fn readme_rule_table_is_the_catalog() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).expect("README");
+    let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `")).collect();
+    for rule in prisma_migrations_build::lint::RULES {
+        let row = rows
+            .iter()
+            .find(|r| r.starts_with(&format!("| `{}` |", rule.name)))
+            .unwrap_or_else(|| panic!("README.md has no row for `{}`", rule.name));
+        assert!(row.contains(rule.why), "README.md's `{}` row has another why: {row}", rule.name);
+        assert!(row.ends_with(&format!("| {} |", rule.default.as_str())), "README.md's `{}` default: {row}", rule.name);
+    }
+}
