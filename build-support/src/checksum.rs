@@ -49,6 +49,7 @@ fn legacy_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// `printf hello | sha256sum` (coreutils), also the correct value quoted in prisma-engines issue #1887.
     const HELLO: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
     #[test]
@@ -80,13 +81,18 @@ mod tests {
         assert!(matches(&checksum(with_bom), with_bom));
     }
 
+    /// What Prisma's engine stored for `hello` before the fix, as reported in prisma/prisma-engines issue #1887
+    /// ("Found bug in migration checksum", fixed by PR #1889, which keeps accepting the old format): 62
+    /// characters, the bytes 0x0e and 0x04 of the digest printed as `e` and `4`.
+    const HELLO_LEGACY_FROM_PRISMA_1887: &str = "2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa7425e7343362938b9824";
+
     #[test]
     fn legacy_unpadded_format() {
-        // sha256("hello") has bytes 0x0e and 0x06 among others: unpadded they print as `e` and `6`.
-        let legacy = legacy_hex(&Sha256::digest(b"hello"));
-        assert!(legacy.len() < CHECKSUM_LEN);
-        assert!(matches(&legacy, "hello"));
-        assert!(!matches(&legacy, "hello!"));
+        let legacy = HELLO_LEGACY_FROM_PRISMA_1887;
+        assert_eq!(legacy.len(), 62);
+        assert_eq!(legacy_hex(&Sha256::digest(b"hello")), legacy);
+        assert!(matches(legacy, "hello"));
+        assert!(!matches(legacy, "hello!"));
         let legacy_crlf = legacy_hex(&Sha256::digest(b"a\r\nb"));
         assert!(matches(&legacy_crlf, "a\nb"));
     }

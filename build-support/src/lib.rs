@@ -12,8 +12,10 @@
 //! ```
 
 pub mod checksum;
+pub mod lint;
 pub mod lockfile;
 pub mod name;
+pub mod order;
 mod provider;
 mod rules;
 mod scan;
@@ -59,8 +61,40 @@ pub struct Options {
     pub numbering: Numbering,
     /// Words that make a slug vague when it has no others.
     pub vague_names: Vec<String>,
-    /// Migrations up to and including this one are exempt from the naming rules (an existing history).
+    /// Migrations up to and including this one (in Prisma's order) are exempt from the authoring rules (an
+    /// existing history), as the migrations listed in `checksums.lock` are.
     pub exempt_until: Option<String>,
+    /// Who reads the folder, so that remedies name the settings that caller has.
+    pub surface: Surface,
+}
+
+/// Who reads the folder: remedies name the macro's options (`numbering = "sequential"`) or the CLI's flags
+/// (`--sequential`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Surface {
+    /// `migrations!()` and `#[derive(Migrations)]`.
+    #[default]
+    Macro,
+    /// The `prisma-migrations` command line.
+    Cli,
+}
+
+impl Surface {
+    /// How this caller spells the setting for numbered folder names.
+    pub fn sequential(self) -> &'static str {
+        match self {
+            Self::Macro => "`numbering = \"sequential\"`",
+            Self::Cli => "`--sequential`",
+        }
+    }
+
+    /// How this caller spells the setting that exempts an existing history.
+    pub fn exempt_until(self) -> &'static str {
+        match self {
+            Self::Macro => "`exempt_until`",
+            Self::Cli => "`--exempt-until`",
+        }
+    }
 }
 
 impl Default for Options {
@@ -70,6 +104,7 @@ impl Default for Options {
             numbering: Numbering::Timestamp,
             vague_names: DEFAULT_VAGUE_NAMES.iter().map(|s| (*s).to_owned()).collect(),
             exempt_until: None,
+            surface: Surface::Macro,
         }
     }
 }
@@ -88,10 +123,19 @@ pub enum ProblemKind {
     BadTimestamp,
     /// The slug is a vague word such as `fix` or `update`.
     VagueName,
-    /// A name longer than Prisma or the database allows.
+    /// A name longer than the database's `migration_name` column holds.
     TooLong,
+    /// A slug longer than the 200 bytes `prisma migrate dev` writes.
+    LongSlug,
     /// Two migrations share a timestamp, or numbers do not increase.
     Order,
+    /// A locked or exempt migration's name has characters outside printable ASCII, so its place in Prisma's
+    /// order is not known exactly (a new one is a [`ProblemKind::BadName`]). A warning at run time; the
+    /// build, which cannot warn, does not report it.
+    UncertainOrder,
+    /// A sub-directory entry is a symbolic link (to a folder, or broken): Prisma does not list it as a
+    /// migration.
+    SymlinkedFolder,
     /// `migration.sql` is missing (or not a file).
     MissingScript,
     /// A script is not valid UTF-8.
@@ -112,6 +156,22 @@ pub enum ProblemKind {
     UnlockedBeforeLocked,
     /// An option names a migration that does not exist.
     BadOption,
+}
+
+impl ProblemKind {
+    /// The authoring rules: how new migrations are named and ordered. They apply to migrations that are not
+    /// in `checksums.lock` (nor exempt by `exempt_until`), and only stop a build: at run time they are
+    /// warnings, because Prisma deploys such histories as they are.
+    pub fn is_authoring(self) -> bool {
+        matches!(self, Self::BadName | Self::BadTimestamp | Self::VagueName | Self::LongSlug | Self::Order)
+    }
+
+    /// Whether a deploy, status or verify goes on despite the problem (with a warning): the authoring rules,
+    /// a symlinked folder (left out exactly as Prisma leaves it out), and a released name whose place in
+    /// Prisma's order is uncertain.
+    pub fn is_warning_at_run_time(self) -> bool {
+        self.is_authoring() || matches!(self, Self::SymlinkedFolder | Self::UncertainOrder)
+    }
 }
 
 /// One thing wrong with a migrations folder, with a message that names the folder or file at fault and says
@@ -144,18 +204,45 @@ pub fn load(dir: &Path, options: &Options) -> Result<Folder, Vec<Problem>> {
     if let Some(folder) = &folder {
         problems.extend(rules::check(folder, options));
     }
+    // Released names only, which a build must accept; the CLI and `Migrations::load` warn about it.
+    problems.retain(|p| p.kind != ProblemKind::UncertainOrder);
     match folder {
         Some(folder) if problems.is_empty() => Ok(folder),
         _ => Err(problems),
     }
 }
 
-/// Like [`load`], but without reading `checksums.lock` or applying its rules: for the command that rewrites
-/// `checksums.lock` (`prisma-migrations lock`), which must work when the lock file is stale or broken.
+/// A folder read for a command that runs migrations, with the problems that do not stop it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// The migrations, in Prisma's order; symlinked folders left out, as Prisma leaves them out.
+    pub folder: Folder,
+    /// Authoring rules broken by migrations that are not locked, and symlinked folders: to show the user.
+    pub warnings: Vec<Problem>,
+}
+
+/// Reads a folder for deploy, status, verify or plan (the CLI, `Migrations::load`): the same rules as
+/// [`load`], but the authoring rules and symlinked folders are warnings ([`ProblemKind::is_warning_at_run_time`]),
+/// so every history Prisma deploys loads, in Prisma's order.
 ///
 /// # Errors
-/// Every other problem, as [`load`].
-pub fn load_ignoring_lock(dir: &Path, options: &Options) -> Result<Folder, Vec<Problem>> {
+/// The problems that make the folder unusable or unsafe: unreadable, missing or non-UTF-8 scripts, a provider
+/// mismatch, edited or deleted locked migrations, and the rest of [`load`]'s errors.
+pub fn load_for_run(dir: &Path, options: &Options) -> Result<Loaded, Vec<Problem>> {
+    let (folder, mut problems) = scan::scan(dir);
+    if let Some(folder) = &folder {
+        problems.extend(rules::check(folder, options));
+    }
+    split(folder, problems)
+}
+
+/// Like [`load_for_run`], but without reading `checksums.lock` or applying its rules: for the command that
+/// rewrites `checksums.lock` (`prisma-migrations lock`), which must work when the lock file is stale or broken,
+/// and on a history that breaks the authoring rules (locking it is how such a history is adopted).
+///
+/// # Errors
+/// Every other problem, as [`load_for_run`].
+pub fn load_ignoring_lock(dir: &Path, options: &Options) -> Result<Loaded, Vec<Problem>> {
     let (folder, mut problems) = scan::scan(dir);
     problems.retain(|p| p.kind != ProblemKind::BadChecksumsLock);
     let folder = folder.map(|mut f| {
@@ -165,9 +252,16 @@ pub fn load_ignoring_lock(dir: &Path, options: &Options) -> Result<Folder, Vec<P
     if let Some(folder) = &folder {
         problems.extend(rules::check(folder, options));
     }
+    split(folder, problems)
+}
+
+fn split(folder: Option<Folder>, problems: Vec<Problem>) -> Result<Loaded, Vec<Problem>> {
+    let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
+        problems.into_iter().partition(|p| p.kind.is_warning_at_run_time());
     match folder {
-        Some(folder) if problems.is_empty() => Ok(folder),
-        _ => Err(problems),
+        Some(folder) if errors.is_empty() => Ok(Loaded { folder, warnings }),
+        // The warnings are left out: they would read as reasons for the refusal.
+        _ => Err(errors),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::{Problem, ProblemKind, checksum};
 pub struct Folder {
     /// The folder itself.
     pub dir: PathBuf,
-    /// Its migrations, sorted by name (byte order, which equals Prisma's order for valid names).
+    /// Its migrations, in Prisma's order (`crate::order`).
     pub migrations: Vec<ScannedMigration>,
     /// The text of `migration_lock.toml`, when present.
     pub lock_toml: Option<String>,
@@ -111,16 +111,23 @@ fn list_names(dir: &Path, problems: &mut Vec<Problem>) -> Option<Vec<String>> {
                 continue;
             }
         };
-        // Follow symlinks, as Prisma does: a linked folder is a migration, a linked file is not.
-        let Ok(meta) = fs::metadata(entry.path()) else {
-            let shown = entry.file_name().to_string_lossy().into_owned();
-            problems.push(unreadable(
-                &entry.path(),
-                &format!("`{shown}` in the migrations folder is a broken link or cannot be read; remove it"),
-            ));
-            continue;
+        let file_type = match entry.file_type() {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(unreadable(&entry.path(), &format!("cannot read `{}`: {e}", entry.path().display())));
+                continue;
+            }
         };
-        if !meta.is_dir() {
+        // Prisma lists the folder with `readdir(withFileTypes)` and keeps `isDirectory()` entries, which is
+        // false for a symbolic link: a linked folder is not a migration there. It is reported rather than
+        // dropped silently (an error for the build; at run time a warning, and left out as Prisma leaves it).
+        if file_type.is_symlink() {
+            if let Some(problem) = symlink_problem(&entry) {
+                problems.push(problem);
+            }
+            continue;
+        }
+        if !file_type.is_dir() {
             continue;
         }
         match entry.file_name().into_string() {
@@ -135,9 +142,25 @@ fn list_names(dir: &Path, problems: &mut Vec<Problem>) -> Option<Vec<String>> {
             }),
         }
     }
-    // `read_dir` order is the platform's: sort explicitly.
-    names.sort();
+    // `read_dir` order is the platform's: sort explicitly, in Prisma's order.
+    crate::order::sort(&mut names);
     Some(names)
+}
+
+/// A symbolic link among the migrations: one to a folder or a broken one is reported, one to a file is
+/// ignored like any plain file.
+fn symlink_problem(entry: &fs::DirEntry) -> Option<Problem> {
+    let shown = entry.file_name().to_string_lossy().into_owned();
+    let message = match fs::metadata(entry.path()) {
+        Ok(meta) if meta.is_dir() => format!(
+            "migration folder `{shown}` is a symbolic link, which Prisma does not list as a migration (it lists only real directories); replace the link with the folder itself, or remove it"
+        ),
+        Ok(_) => return None,
+        Err(_) => format!(
+            "`{shown}` in the migrations folder is a broken symbolic link, which Prisma ignores; remove it, or make it the migration folder it was meant to be"
+        ),
+    };
+    Some(Problem { kind: ProblemKind::SymlinkedFolder, path: entry.path(), message })
 }
 
 fn read_migration(

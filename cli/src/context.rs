@@ -2,6 +2,7 @@
 //! (flag, environment, `.env`), and a connection.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use crate::args::Global;
@@ -25,12 +26,14 @@ pub(crate) struct Ctx<'a> {
     pub embedded: Option<&'a Migrations>,
     /// How the user runs us, for the commands printed in remedies.
     pub program: String,
+    /// What reading the folder warned about (authoring rules, symlinked folders), for `--json`.
+    pub warnings: RefCell<Vec<String>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(global: Global, embedded: Option<&'a Migrations>, program: String) -> Result<Self, Failure> {
         let p = Printer::new(global.json);
-        let mut ctx = Self { p, global, env: Env::default(), embedded, program };
+        let mut ctx = Self { p, global, env: Env::default(), embedded, program, warnings: RefCell::default() };
         let mut files = vec![PathBuf::from(".env")];
         files.push(ctx.base_dir().join(".env"));
         ctx.env = Env::load(&files).map_err(Failure::msg)?;
@@ -65,14 +68,29 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The embedded migrations, or the folder read and checked with build-support (the macro's rules).
+    /// The embedded migrations, or the folder read and checked with build-support (the macro's rules, the
+    /// authoring ones as warnings on stderr: Prisma deploys such histories).
     pub fn migrations(&self) -> Result<Cow<'a, Migrations>, Failure> {
         if let Some(m) = self.embedded {
             return Ok(Cow::Borrowed(m));
         }
-        Migrations::load(self.migrations_dir(), &self.global.folder_options())
-            .map(Cow::Owned)
-            .map_err(|e| self.fail(&e))
+        let (migrations, warnings) =
+            Migrations::load_with_warnings(self.migrations_dir(), &self.global.folder_options())
+                .map_err(|e| self.fail(&e))?;
+        self.warn(&warnings);
+        Ok(Cow::Owned(migrations))
+    }
+
+    /// Prints each folder warning once (stderr, text mode) and keeps it for the JSON document.
+    pub fn warn(&self, warnings: &[prisma_migrations_build::Problem]) {
+        let mut kept = self.warnings.borrow_mut();
+        for w in warnings {
+            let text = w.to_string();
+            if !kept.contains(&text) {
+                self.p.err_line(&format!("{} {text}", self.p.err.yellow("warning:")));
+                kept.push(text);
+            }
+        }
     }
 
     /// The database URL: `--database-url`, else `DATABASE_URL` from the environment, else from `.env`.

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use prisma_migrations_build::lockfile::{self, LockFile};
-use prisma_migrations_build::{Folder, checksum};
+use prisma_migrations_build::{Folder, ScannedMigration, checksum, order};
+use std::cmp::Ordering;
 
 use crate::args::LockArgs;
 use crate::context::{Ctx, describe};
@@ -13,8 +14,11 @@ use prisma_migrations::{Error, MigrationRecord};
 
 pub(crate) async fn lock(ctx: &Ctx<'_>, a: &LockArgs) -> Result<Json, Failure> {
     let dir = ctx.migrations_dir();
-    let folder = prisma_migrations_build::load_ignoring_lock(&dir, &ctx.global.folder_options())
+    let loaded = prisma_migrations_build::load_ignoring_lock(&dir, &ctx.global.folder_options())
         .map_err(|problems| ctx.fail(&Error::Folder { dir: dir.clone(), problems }))?;
+    // Locking a history that breaks the authoring rules is how it is adopted: say what is locked as it is.
+    ctx.warn(&loaded.warnings);
+    let folder = loaded.folder;
     let path = dir.join(lockfile::FILE_NAME);
     let old = read_old(&path, a.force)?;
     let (pairs, source) = match &a.from_db {
@@ -98,8 +102,9 @@ fn from_folder(folder: &Folder, old: Option<&LockFile>, force: bool) -> Result<V
                 problems.push(format!("`{}` is locked but its folder is gone", e.name));
             }
         }
-        if let Some(newest) = old.entries.iter().map(|e| e.name.as_str()).max() {
-            for m in folder.migrations.iter().filter(|m| old.get(&m.name).is_none() && m.name.as_str() < newest) {
+        if let Some(newest) = old.entries.iter().map(|e| e.name.as_str()).max_by(|a, b| order::cmp(a, b)) {
+            let before = |m: &&ScannedMigration| order::cmp(&m.name, newest) == Ordering::Less;
+            for m in folder.migrations.iter().filter(|m| old.get(&m.name).is_none()).filter(before) {
                 problems.push(format!("`{}` is new but sorts before `{newest}`, the newest locked migration", m.name));
             }
         }
@@ -151,7 +156,8 @@ async fn from_db(ctx: &Ctx<'_>, folder: &Folder, url: &str) -> Result<Vec<(Strin
         seen.push(name);
     }
     if let Some((newest, _)) = pairs.last() {
-        for m in folder.migrations.iter().filter(|m| m.name < *newest && !pairs.iter().any(|(n, _)| *n == m.name)) {
+        let before = |m: &&ScannedMigration| order::cmp(&m.name, newest) == Ordering::Less;
+        for m in folder.migrations.iter().filter(before).filter(|m| !pairs.iter().any(|(n, _)| *n == m.name)) {
             problems.push(format!("`{}` is not applied in the database but sorts before `{newest}`, which is", m.name));
         }
     }

@@ -98,14 +98,33 @@ impl Migrations {
         Self { items: Cow::Borrowed(items), provider }
     }
 
-    /// Reads and checks a migrations folder at run time, with the same code and rules as the macro.
+    /// Reads and checks a migrations folder at run time, with the same code and rules as the macro, in
+    /// Prisma's order. Every history Prisma deploys loads: the authoring rules (names, shared timestamps) and
+    /// symlinked folders (left out, as Prisma leaves them out) are logged as `tracing` warnings, not errors;
+    /// [`Migrations::load_with_warnings`] returns them.
     ///
     /// # Errors
-    /// [`Error::Folder`](crate::Error::Folder) with every problem found.
+    /// [`Error::Folder`](crate::Error::Folder) with every problem that makes the folder unusable: missing,
+    /// unreadable or non-UTF-8 scripts, a provider mismatch, edited or deleted locked migrations.
     pub fn load(dir: impl AsRef<Path>, options: &prisma_migrations_build::Options) -> Result<Self, crate::Error> {
-        let folder = prisma_migrations_build::load(dir.as_ref(), options)
+        let (migrations, warnings) = Self::load_with_warnings(dir.as_ref(), options)?;
+        for w in &warnings {
+            tracing::warn!(folder = %dir.as_ref().display(), "{w}");
+        }
+        Ok(migrations)
+    }
+
+    /// [`Migrations::load`], returning the warnings instead of logging them.
+    ///
+    /// # Errors
+    /// As [`Migrations::load`].
+    pub fn load_with_warnings(
+        dir: impl AsRef<Path>,
+        options: &prisma_migrations_build::Options,
+    ) -> Result<(Self, Vec<prisma_migrations_build::Problem>), crate::Error> {
+        let loaded = prisma_migrations_build::load_for_run(dir.as_ref(), options)
             .map_err(|problems| crate::Error::Folder { dir: dir.as_ref().to_owned(), problems })?;
-        Ok(Self::from_folder(folder, options.provider.as_deref().and_then(Provider::parse)))
+        Ok((Self::from_folder(loaded.folder, options.provider.as_deref().and_then(Provider::parse)), loaded.warnings))
     }
 
     /// Builds the list from a folder that build-support has read and checked.

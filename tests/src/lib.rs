@@ -13,13 +13,17 @@
 //! # }
 //! ```
 
+mod crash;
 mod folder;
+mod gate;
 mod oracle;
 mod servers;
 
 use std::path::{Path, PathBuf};
 
+pub use crash::{Crash, CrashServer};
 pub use folder::MigrationsDir;
+pub use gate::{Gate, REACH_DEADLINE};
 pub use oracle::{Oracle, OracleOutput, oracle};
 pub use servers::{
     TlsServer, mysql_plain_server_url, mysql_server_url, mysql_tls_server, postgres_plain_server_url,

@@ -114,23 +114,23 @@ fn server_url(
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
 }
 
-fn find_bin(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_bin(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
     dirs.iter().map(|d| d.join(name)).find(|p| p.is_file()).or_else(|| {
         std::env::var_os("PATH")
             .and_then(|path| std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file()))
     })
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// Runs a command as the given system user when we are root (servers refuse to run as root).
-fn as_user(user: &str, program: &Path) -> Command {
+pub(crate) fn as_user(user: &str, program: &Path) -> Command {
     if is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", user, "--"]).arg(program);
@@ -140,13 +140,13 @@ fn as_user(user: &str, program: &Path) -> Command {
     }
 }
 
-fn chown(user: &str, dir: &Path) {
+pub(crate) fn chown(user: &str, dir: &Path) {
     if is_root() {
         let _ = Command::new("chown").arg("-R").arg(format!("{user}:")).arg(dir).status();
     }
 }
 
-fn run(cmd: &mut Command, what: &str, log: &Path) -> Result<(), String> {
+pub(crate) fn run(cmd: &mut Command, what: &str, log: &Path) -> Result<(), String> {
     let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("{what}: {e}"))?;
     if out.status.success() {
         Ok(())
@@ -157,7 +157,7 @@ fn run(cmd: &mut Command, what: &str, log: &Path) -> Result<(), String> {
 }
 
 /// Stops the server when this process is gone, and removes its directory: a test binary has no teardown hook.
-fn watchdog(stop: &str, dir: &Path) {
+pub(crate) fn watchdog(stop: &str, dir: &Path) {
     let script = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{dir}'",
         pid = std::process::id(),
@@ -171,7 +171,7 @@ fn watchdog(stop: &str, dir: &Path) {
         .spawn();
 }
 
-fn scratch(kind: &str) -> PathBuf {
+pub(crate) fn scratch(kind: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pm-test-{kind}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create server dir");

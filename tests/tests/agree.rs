@@ -11,6 +11,8 @@ static LOCKED: Migrations = migrations!("fixtures/valid-locked", provider = "sql
 static NUMBERED: Migrations = migrations!("fixtures/valid-numbered", numbering = "sequential");
 static EXEMPT: Migrations = migrations!("fixtures/valid-exempt", exempt_until = "20190303000000_fix", vague_names = []);
 static NONE: Migrations = migrations!("fixtures/valid-no-migrations", provider = "sqlite");
+// Breaks every authoring rule, but each migration is in its checksums.lock: the build accepts it.
+static LEGACY: Migrations = migrations!("fixtures/legacy-history");
 
 fn load(dir: &str, options: &Options) -> Migrations {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir);
@@ -80,4 +82,20 @@ fn folder_without_migrations() {
     let options = Options { provider: Some("sqlite".into()), ..Options::default() };
     assert_agree(&NONE, "valid-no-migrations", &options);
     assert!(NONE.is_empty());
+}
+
+#[test]
+fn adopted_legacy_history_in_prisma_order() {
+    assert_agree(&LEGACY, "legacy-history", &Options::default());
+    let names: Vec<&str> = LEGACY.iter().map(prisma_migrations::Migration::name).collect();
+    // localeCompare's order (tests/tests/prisma_folders.rs checks it against Node), not byte order.
+    let pairs = [
+        ("20200115093000_add_post_tags", "20200115093000_AddPosts"),
+        ("20210310120000_a_b", "20210310120000_a1"),
+        ("20230615000000_add_comments", "20230615000000_Add_Comments_Index"),
+    ];
+    for (first, then) in pairs {
+        let at = |n: &str| names.iter().position(|m| *m == n).unwrap_or_else(|| panic!("{n} missing"));
+        assert!(at(first) < at(then), "{first} before {then}: {names:?}");
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! trybuild compiles the cases in a crate of its own, so the macros resolve folders against
 //! `PRISMA_MIGRATIONS_MANIFEST_DIR`: a scratch copy of `tests/fixtures` under `CARGO_TARGET_TMPDIR`, completed
-//! with the fixtures git cannot hold (a non-UTF-8 script, an empty folder, a broken link). Setting an
+//! with the fixtures git cannot hold (a non-UTF-8 script, an empty folder, a broken link, a symlinked folder) and
+//! the legacy history without its `checksums.lock`. Setting an
 //! environment variable in-process needs `unsafe` (forbidden here), so the test re-runs itself with it set.
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,14 @@ fn prepare(root: &Path) {
     create(fixtures.join("broken-link/20250101120000_create_users/migration.sql"), sql);
     std::os::unix::fs::symlink("does-not-exist", fixtures.join("broken-link/20250102120000_add_posts"))
         .expect("create broken link");
+    create(fixtures.join("symlinked-folder/20250101120000_create_users/migration.sql"), sql);
+    std::os::unix::fs::symlink(
+        "20250101120000_create_users",
+        fixtures.join("symlinked-folder/20250102120000_add_posts"),
+    )
+    .expect("create symlinked folder");
+    copy_dir(&fixtures.join("legacy-history"), &fixtures.join("legacy-history-unlocked"));
+    fs::remove_file(fixtures.join("legacy-history-unlocked/checksums.lock")).expect("unlock the legacy history");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -1,6 +1,11 @@
 //! Many deployer PROCESSES against one database at once (`pm-deployer`, tests/src/bin/pm-deployer.rs): the
 //! migration lock must make them take turns, so every migration runs exactly once and has exactly one row.
 //! Also: `CREATE INDEX CONCURRENTLY` completes while another deployer process waits for the lock.
+//!
+//! Each test shows that the processes overlapped: the one holding the lock stops at a gate
+//! (tests/src/gate.rs) in its second migration, and the gate opens only once every other process has logged
+//! that it waits for the migration lock. Run one after another, they would never get there (the test fails at
+//! its hang guard).
 
 mod stress_support;
 
@@ -8,8 +13,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use prisma_migrations_tests::{MigrationsDir, mysql, postgres, sqlite};
-use stress_support::{DEPLOYER, applied_total, spawn, text, wait_all};
+use prisma_migrations_tests::{Gate, MigrationsDir, mysql, postgres, sqlite};
+use stress_support::{DEPLOYER, Watched, spawn, text};
 
 const PROCESSES: usize = 8;
 const MIGRATIONS: usize = 50;
@@ -23,9 +28,11 @@ enum Db {
     Sqlite,
 }
 
+const WAITING: &str = "waiting for the migration lock";
+
 /// 50 migrations: the first creates `applied_log`, each later one creates a table and appends its number to
-/// `applied_log` — a script that ran twice would leave a duplicate there.
-fn fifty(db: Db) -> MigrationsDir {
+/// `applied_log` — a script that ran twice would leave a duplicate there. The second stops at `gate`.
+fn fifty(db: Db, gate: &Gate) -> MigrationsDir {
     let (provider, q) = match db {
         Db::Postgres => ("postgresql", '"'),
         Db::MySql => ("mysql", '`'),
@@ -38,22 +45,52 @@ fn fifty(db: Db) -> MigrationsDir {
     for i in 1..MIGRATIONS {
         let sql = format!(
             "CREATE TABLE {q}t{i}{q} ({q}id{q} INTEGER NOT NULL PRIMARY KEY, {q}v{q} TEXT);\n\
-             INSERT INTO {q}applied_log{q} ({q}n{q}) VALUES ({i});\n"
+             INSERT INTO {q}applied_log{q} ({q}n{q}) VALUES ({i});\n{}",
+            if i == 1 { gate.sql() } else { String::new() }
         );
         dir = dir.add(&format!("20250101{:02}{:02}00_create_table_t{i}", i / 60, i % 60), &sql);
     }
     dir
 }
 
-/// Starts all processes at once, checks each exited 0 and that together they applied each migration once.
-async fn deploy_concurrently(url: &str, dir: &MigrationsDir) {
-    let (url, path) = (url.to_owned(), dir.path());
-    let outputs = tokio::task::spawn_blocking(move || {
-        wait_all((0..PROCESSES).map(|_| spawn(&url, &path, &["deploy"], &[])).collect(), DEADLINE)
-    })
-    .await
-    .expect("join");
-    let applied = applied_total(&outputs);
+/// Starts all processes at once; once one holds the lock at the gate and every other one has logged its wait,
+/// opens the gate. Checks each exited 0 and that together they applied each migration once.
+async fn deploy_concurrently(url: &str, dir: &MigrationsDir, gate: Gate) {
+    let log = [("PM_DEPLOYER_LOG", "1")];
+    let mut procs: Vec<Watched> =
+        (0..PROCESSES).map(|_| Watched::new(spawn(url, &dir.path(), &["deploy"], &log))).collect();
+    gate.wait_reached().await;
+    let start = Instant::now();
+    loop {
+        let waiting = procs.iter().filter(|p| p.count(WAITING) > 0).count();
+        if waiting == PROCESSES - 1 {
+            break;
+        }
+        for p in &mut procs {
+            assert!(
+                p.child.try_wait().expect("try_wait").is_none(),
+                "a deployer exited while the gate was closed: {}",
+                p.stderr()
+            );
+        }
+        assert!(start.elapsed() < DEADLINE, "only {waiting} of {} deployers waited for the lock", PROCESSES - 1);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!("contention: {} deployers waited for the lock while one held it at the gate", PROCESSES - 1);
+    gate.open().await;
+    let outputs =
+        tokio::task::spawn_blocking(move || procs.into_iter().map(|p| p.finish(DEADLINE)).collect::<Vec<_>>())
+            .await
+            .expect("join");
+    let mut applied = 0;
+    for (i, (status, stdout, stderr)) in outputs.iter().enumerate() {
+        assert!(status.success(), "deployer {i} failed ({status}):\n{stdout}{stderr}");
+        applied += stdout
+            .strip_prefix("deploy: applied ")
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("unexpected output of deployer {i}: {stdout}"));
+    }
     assert_eq!(applied, MIGRATIONS, "the processes together applied each migration once");
 }
 
@@ -76,8 +113,9 @@ fn expected() -> Counts {
 #[tokio::test(flavor = "multi_thread")]
 async fn eight_processes_deploy_fifty_migrations_to_postgres() {
     let db = postgres().await;
-    let dir = fifty(Db::Postgres);
-    deploy_concurrently(db.url(), &dir).await;
+    let gate = Gate::postgres(db.url()).await;
+    let dir = fifty(Db::Postgres, &gate);
+    deploy_concurrently(db.url(), &dir, gate).await;
     let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
     let counts: Counts = sqlx::query_as(COUNTS_SQL).fetch_one(&pool).await.unwrap();
     assert_eq!(counts, expected());
@@ -87,8 +125,9 @@ async fn eight_processes_deploy_fifty_migrations_to_postgres() {
 #[tokio::test(flavor = "multi_thread")]
 async fn eight_processes_deploy_fifty_migrations_to_mysql() {
     let db = mysql().await;
-    let dir = fifty(Db::MySql);
-    deploy_concurrently(db.url(), &dir).await;
+    let gate = Gate::mysql(db.url()).await;
+    let dir = fifty(Db::MySql, &gate);
+    deploy_concurrently(db.url(), &dir, gate).await;
     let pool = sqlx::MySqlPool::connect(db.url()).await.unwrap();
     let counts: Counts = sqlx::query_as(COUNTS_SQL).fetch_one(&pool).await.unwrap();
     assert_eq!(counts, expected());
@@ -98,9 +137,10 @@ async fn eight_processes_deploy_fifty_migrations_to_mysql() {
 #[tokio::test(flavor = "multi_thread")]
 async fn eight_processes_deploy_fifty_migrations_to_a_sqlite_file() {
     let db = sqlite();
-    let dir = fifty(Db::Sqlite);
+    let gate = Gate::sqlite(db.path().parent().expect("scratch dir")).await;
+    let dir = fifty(Db::Sqlite, &gate);
     // The file does not exist yet: the processes also race to create it, as replicas would.
-    deploy_concurrently(&db.url(), &dir).await;
+    deploy_concurrently(&db.url(), &dir, gate).await;
     let pool =
         sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(db.path())).await.unwrap();
     let counts: Counts = sqlx::query_as(COUNTS_SQL).fetch_one(&pool).await.unwrap();
@@ -108,12 +148,14 @@ async fn eight_processes_deploy_fifty_migrations_to_a_sqlite_file() {
     pool.close().await;
 }
 
-/// Process A deploys `CREATE INDEX CONCURRENTLY` while process B, started during A's previous (slow)
-/// migration, waits for the lock. CIC waits for every transaction that holds a snapshot; a waiter blocked in
-/// `pg_advisory_lock` would hold one and deadlock with it, a polling waiter does not. Both must finish.
+/// Process A deploys `CREATE INDEX CONCURRENTLY` while process B, started while A stood at a gate in its
+/// previous migration, waits for the lock (B has logged its wait before the gate opens). CIC waits for every
+/// transaction that holds a snapshot; a waiter blocked in `pg_advisory_lock` would hold one and deadlock with
+/// it, a polling waiter does not. Both must finish.
 #[tokio::test(flavor = "multi_thread")]
 async fn create_index_concurrently_completes_while_another_process_waits_for_the_lock() {
     let db = postgres().await;
+    let gate = Gate::postgres(db.url()).await;
     let dir = MigrationsDir::new()
         .provider("postgresql")
         .add(
@@ -121,32 +163,20 @@ async fn create_index_concurrently_completes_while_another_process_waits_for_the
             "CREATE TABLE \"big\" (\"id\" INTEGER NOT NULL, \"v\" TEXT);\n\
              INSERT INTO \"big\" SELECT g, md5(g::text) FROM generate_series(1, 200000) g;\n",
         )
-        .add("20250101000100_wait_a_little", "SELECT pg_sleep(2);\n")
+        .add("20250101000100_stop_at_the_gate", &gate.sql())
         .add("20250101000200_index_big_v", "CREATE INDEX CONCURRENTLY \"big_v_idx\" ON \"big\"(\"v\");\n")
         .add("20250101000300_create_after_index", "CREATE TABLE \"after_index\" (\"id\" INTEGER);\n");
     let path = dir.path();
-    let a = spawn(db.url(), &path, &["deploy"], &[]);
+    let a = Watched::new(spawn(db.url(), &path, &["deploy"], &[]));
+    gate.wait_reached().await;
+    let mut b = Watched::new(spawn(db.url(), &path, &["deploy"], &[("PM_DEPLOYER_LOG", "1")]));
+    b.wait_lines(WAITING, 1, DEADLINE).await;
+    gate.open().await;
+    let outputs = tokio::task::spawn_blocking(move || [a.finish(DEADLINE), b.finish(DEADLINE)]).await.unwrap();
+    assert!(outputs.iter().all(|o| o.0.success()), "both deployers exit 0: {outputs:?}");
+    assert_eq!(outputs[0].1.trim(), "deploy: applied 4 of 4 migration(s)");
+    assert_eq!(outputs[1].1.trim(), "deploy: applied 0 of 4 migration(s)", "B waited, then found nothing to apply");
     let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
-    let started = Instant::now();
-    loop {
-        let n: Option<i64> = sqlx::query_scalar(
-            "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '20250101000100_wait_a_little'",
-        )
-        .fetch_one(&pool)
-        .await
-        .ok();
-        if n == Some(1) {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_mins(1), "deployer A never reached its slow migration");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let b = spawn(db.url(), &path, &["deploy"], &[]);
-    let outputs = tokio::task::spawn_blocking(move || wait_all(vec![a, b], DEADLINE)).await.unwrap();
-    let lines: Vec<String> = outputs.iter().map(|o| format!("{}{}", text(&o.stdout), text(&o.stderr))).collect();
-    assert!(outputs.iter().all(|o| o.status.success()), "both deployers exit 0: {lines:?}");
-    assert_eq!(lines[0].trim(), "deploy: applied 4 of 4 migration(s)");
-    assert_eq!(lines[1].trim(), "deploy: applied 0 of 4 migration(s)", "B waited, then found nothing to apply");
     let valid: bool = sqlx::query_scalar(
         "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'big_v_idx'",
     )
@@ -164,12 +194,15 @@ async fn create_index_concurrently_completes_while_another_process_waits_for_the
 
 /// Deployers that start at the same instant on one SQLite file, many times over. In exclusive locking mode a
 /// connection keeps every lock it ever took, so two that each got a SHARED lock on the way to `BEGIN
-/// EXCLUSIVE` used to block each other until the lock timeout (about 1 round in 30).
+/// EXCLUSIVE` used to block each other until the lock timeout (about 1 round in 30). The rounds must show
+/// contention: a deployer refused the lock retries after the lock's first back-off (50 ms, runtime/src/lock.rs),
+/// so a `lock_wait` of at least that long means it was refused while another held the lock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_deployers_starting_together_never_block_each_other() {
     use prisma_migrations::{ConnectOptions, Database, Migrator};
     let dir = MigrationsDir::new().add("20250101000000_create_t", "CREATE TABLE \"t\" (\"id\" INTEGER);\n");
     let migrations = std::sync::Arc::new(dir.load());
+    let mut contended = 0;
     for round in 0..60 {
         let db = sqlite();
         let opts = ConnectOptions::new().create_if_missing(true);
@@ -182,15 +215,19 @@ async fn sqlite_deployers_starting_together_never_block_each_other() {
                 barrier.wait().await;
                 let r = Migrator::new(&m).lock_timeout(Duration::from_secs(10)).deploy(&conn).await;
                 conn.close().await;
-                r.map(|r| r.applied.len())
+                r.map(|r| (r.applied.len(), r.lock_wait))
             }));
         }
         let mut applied = 0;
         for t in tasks {
-            applied += t.await.unwrap().unwrap_or_else(|e| panic!("round {round}: {e}"));
+            let (n, waited) = t.await.unwrap().unwrap_or_else(|e| panic!("round {round}: {e}"));
+            applied += n;
+            contended += usize::from(waited >= Duration::from_millis(50));
         }
         assert_eq!(applied, 1, "round {round}");
     }
+    eprintln!("contention: {contended} of 180 deployers in 60 rounds were refused the lock at least once");
+    assert!(contended > 0, "no deployer ever waited for the lock: the rounds did not overlap");
 }
 
 /// The interface other tests rely on (tests/src/bin/pm-deployer.rs): one summary line, exit codes, the Prisma

@@ -1,8 +1,9 @@
 //! Broken and hostile migration folders through the run-time loader (`Migrations::load`, the same build-support
 //! code the macro runs at compile time; the macro's own compile-fail cases are in tests/ui). No panic; every
-//! problem reported at once, naming the folder or file at fault; what Prisma accepts (symlinked folders and
-//! files) loads. Also: a 10 MB migration (loads, correct checksum, deploys on SQLite in bounded time) and
-//! 5,000 migrations (load in bounded time). Timings are printed.
+//! problem reported at once, naming the folder or file at fault; what Prisma accepts loads, and a symlinked
+//! folder, which Prisma does not list, is left out with a warning (the build refuses it). Also: a 10 MB
+//! migration (loads, correct checksum, deploys on SQLite in bounded time) and 5,000 migrations (load in bounded
+//! time). Timings are printed.
 //!
 //! SQLite runs a script statement by statement in autocommit (as Prisma), so each statement is a commit and an
 //! fsync: the 10 MB script is written as ~100 statements of 1,000 rows. The same bytes as ~1,000 statements of
@@ -37,8 +38,20 @@ fn sha256sum(path: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).split_whitespace().next().expect("a digest").to_owned()
 }
 
+/// The problems the build (`migrations!`, build-support's `load`) reports for a folder.
+fn build_problems(dir: &Path) -> Vec<prisma_migrations_build::Problem> {
+    match prisma_migrations_build::load(dir, &Options::default()) {
+        Ok(f) => panic!("expected the build to fail, it read {} migration(s)", f.migrations.len()),
+        Err(p) => p,
+    }
+}
+
+/// Prisma lists only real directories (`readdir(withFileTypes)` + `isDirectory()`; PRISMA.md, measured with
+/// the CLI: one real folder + one symlinked → 1 found, 1 applied). At run time the linked folder is left out
+/// with a warning naming it, so a deploy applies what Prisma applies; the build refuses it. A symlinked
+/// `migration.sql` inside a real folder is read through the link, as Prisma's `readFile` does.
 #[test]
-fn symlinked_folder_and_symlinked_script_load_like_plain_ones() {
+fn symlinked_folder_is_left_out_with_a_warning_and_refused_by_the_build() {
     let outside = ScratchDir::new();
     std::fs::create_dir_all(outside.path().join("real_init")).unwrap();
     std::fs::write(outside.path().join("real_init/migration.sql"), SQL).unwrap();
@@ -51,27 +64,38 @@ fn symlinked_folder_and_symlinked_script_load_like_plain_ones() {
         dir.path().join("20250102120000_add_posts/migration.sql"),
     )
     .unwrap();
-    let m = load(&dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let (m, warnings) =
+        Migrations::load_with_warnings(dir.path(), &Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = m.iter().map(prisma_migrations::Migration::name).collect();
-    assert_eq!(names, ["20250101120000_init", "20250102120000_add_posts"]);
+    assert_eq!(names, ["20250102120000_add_posts"]);
     assert_eq!(
-        m.iter().next().map(prisma_migrations::Migration::checksum),
-        Some(sha256sum(&outside.path().join("real_init/migration.sql")).as_str())
+        m.get("20250102120000_add_posts").map(prisma_migrations::Migration::checksum),
+        Some(sha256sum(&outside.path().join("posts.sql")).as_str())
     );
-    assert_eq!(
-        m.get("20250102120000_add_posts").map(prisma_migrations::Migration::sql),
-        Some("CREATE TABLE \"posts\" (\"id\" INTEGER);\n")
-    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].kind, ProblemKind::SymlinkedFolder);
+    assert!(warnings[0].message.contains("`20250101120000_init` is a symbolic link"), "{}", warnings[0].message);
+    let p = build_problems(&dir.path());
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].kind, ProblemKind::SymlinkedFolder);
 }
 
 #[test]
-fn broken_symlink_is_an_error_naming_it() {
+fn broken_symlink_is_named_a_warning_at_run_time_and_an_error_for_the_build() {
     let dir = MigrationsDir::new().add("20250101120000_init", SQL);
     std::os::unix::fs::symlink("/nonexistent/pm-stress", dir.path().join("20250102120000_gone")).unwrap();
-    let p = problems(&dir.path());
-    assert_eq!(p.len(), 1, "{p:?}");
-    assert_eq!(p[0].kind, ProblemKind::Unreadable);
-    assert!(p[0].message.contains("20250102120000_gone") && p[0].message.contains("broken link"), "{}", p[0].message);
+    let (m, warnings) =
+        Migrations::load_with_warnings(dir.path(), &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(m.len(), 1);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let p = build_problems(&dir.path());
+    assert_eq!(p, warnings);
+    assert_eq!(p[0].kind, ProblemKind::SymlinkedFolder);
+    assert!(
+        p[0].message.contains("20250102120000_gone") && p[0].message.contains("broken symbolic link"),
+        "{}",
+        p[0].message
+    );
 }
 
 #[test]
@@ -85,25 +109,48 @@ fn broken_symlinked_script_is_an_error_naming_it() {
     assert!(p[0].message.contains("20250101120000_init"), "{}", p[0].message);
 }
 
-/// chmod 000: a non-root user cannot read the script and gets an error naming it. Tests often run as root,
-/// where permissions do not stop reads: then the migration loads, exactly as Prisma would read it.
+/// chmod 000: a user who may not read the script gets an error naming it. Root reads it anyway, and CI runs
+/// as root: there the check runs in a `pm-deployer verify` process that `setpriv` (util-linux) starts as
+/// `nobody`, so the error path runs in CI too.
 #[test]
 fn unreadable_script() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = MigrationsDir::new().add("20250101120000_init", SQL);
     let script = dir.path().join("20250101120000_init/migration.sql");
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let readable_anyway = std::fs::read(&script).is_ok();
-    let result = load(&dir.path());
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
-    if readable_anyway {
-        eprintln!("hostile_folders: running as root, chmod 000 does not stop reads; the migration loads");
-        assert_eq!(result.map_or_else(|e| panic!("{e}"), |m| m.len()), 1);
+    let message = if std::fs::read(&script).is_ok() {
+        message_as_nobody(&dir)
     } else {
-        let Err(Error::Folder { problems, .. }) = result else { panic!("expected a folder error") };
+        let Err(Error::Folder { problems, .. }) = load(&dir.path()) else { panic!("expected a folder error") };
         assert_eq!(problems[0].kind, ProblemKind::Unreadable);
-        assert!(problems[0].message.contains("20250101120000_init/migration.sql"), "{}", problems[0].message);
-    }
+        problems[0].message.clone()
+    };
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(message.contains("20250101120000_init/migration.sql"), "{message}");
+    assert!(message.contains("Permission denied") || message.contains("permission denied"), "{message}");
+}
+
+/// The loader's message for the folder, from a `pm-deployer verify` run as `nobody` (we are root).
+fn message_as_nobody(dir: &MigrationsDir) -> String {
+    let Some(setpriv) = ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| Path::new(p).is_file()) else {
+        panic!(
+            "running as root, chmod 000 does not stop reads: the unreadable-file check runs as `nobody` through \
+             `setpriv`, which is missing (Debian: apt-get install util-linux)"
+        );
+    };
+    let url = format!("file:{}", dir.root().join("never-created.db").display());
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", env!("CARGO_BIN_EXE_pm-deployer")])
+        .arg(url)
+        .arg(dir.path())
+        .arg("verify")
+        .output()
+        .expect("run pm-deployer through setpriv");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "pm-deployer as nobody: {stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("pm-deployer: error -: "), "a folder error, not a setpriv failure: {stderr}");
+    stderr
 }
 
 #[test]
@@ -119,7 +166,8 @@ fn migrations_folder_that_is_a_file_or_missing() {
     assert!(p[0].message.contains("does not exist"), "{}", p[0].message);
 }
 
-/// Every broken entry at once: each is reported, in one error, naming it.
+/// Every broken entry at once: the build reports each, in one error, naming it; at run time the authoring
+/// rules (names, dates) are left to warnings and the rest still stop the load.
 #[test]
 fn a_corpus_of_broken_entries_is_reported_all_at_once() {
     let dir = MigrationsDir::new()
@@ -136,7 +184,7 @@ fn a_corpus_of_broken_entries_is_reported_all_at_once() {
     std::fs::write(dir.path().join("20250109120000_not_utf8/migration.sql"), b"SELECT '\xff\xfe';\n").unwrap();
     std::fs::write(dir.path().join("migration_lock.toml"), "provider = \"oracle\"\n").unwrap();
     std::fs::write(dir.path().join("checksums.lock"), "20250101120000_init not-a-checksum\n").unwrap();
-    let p = problems(&dir.path());
+    let p = build_problems(&dir.path());
     let expect = [
         ("20250102120000_add users", ProblemKind::BadName),
         ("20250103120000_ajouté_les_clés", ProblemKind::BadName),
@@ -162,6 +210,10 @@ fn a_corpus_of_broken_entries_is_reported_all_at_once() {
     for problem in &p {
         assert!(!problem.message.contains('\n'), "one line each: {}", problem.message);
     }
+    let at_run_time = problems(&dir.path());
+    let authoring: Vec<_> = p.iter().filter(|p| p.kind.is_authoring()).cloned().collect();
+    assert_eq!(authoring.len(), 5, "{authoring:?}");
+    assert_eq!(at_run_time, p.iter().filter(|p| !p.kind.is_authoring()).cloned().collect::<Vec<_>>());
     eprintln!("hostile_folders: the corpus gives {} problems in one error:", p.len());
     for problem in &p {
         eprintln!("  {:?}: {}", problem.kind, problem.message);

@@ -58,17 +58,25 @@ impl Fixture {
         out
     }
 
-    /// Builds, expecting success, runs the binary and returns the migration names it prints.
-    fn build_and_run(&self) -> Vec<String> {
+    /// Builds, expecting success, runs the binary and checks that it embeds exactly the migrations `names` as
+    /// they are on disk now: each printed line is `<name> <checksum> <sql as a Rust string literal>`, compared
+    /// with the file's text and its `sha256sum`.
+    fn build_and_run(&self, names: &[&str]) {
         let out = self.build();
         assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
         let run = Command::new(self.target.join("debug/rebuild-fixture")).output().expect("run the fixture binary");
         assert!(run.status.success());
-        String::from_utf8(run.stdout)
-            .expect("utf-8 output")
-            .lines()
-            .map(|l| l.split_whitespace().next().unwrap_or_default().to_owned())
-            .collect()
+        let printed: Vec<String> =
+            String::from_utf8(run.stdout).expect("utf-8 output").lines().map(str::to_owned).collect();
+        let on_disk: Vec<String> = names
+            .iter()
+            .map(|name| {
+                let file = self.path(&format!("{name}/migration.sql"));
+                let sql = fs::read_to_string(&file).expect("read migration.sql");
+                format!("{name} {} {sql:?}", sha256sum(&file))
+            })
+            .collect();
+        assert_eq!(printed, on_disk, "the binary embeds the folder as it is now");
     }
 
     /// Builds, expecting failure, and returns stderr.
@@ -83,7 +91,7 @@ impl Fixture {
 #[test]
 fn macro_reruns_when_the_folder_changes() {
     let f = Fixture::new();
-    assert_eq!(f.build_and_run(), [USERS, EMAIL]);
+    f.build_and_run(&[USERS, EMAIL]);
 
     // Edit a released migration: the lock check fails the build.
     let users_sql = f.path(&format!("{USERS}/migration.sql"));
@@ -97,13 +105,13 @@ fn macro_reruns_when_the_folder_changes() {
 
     // Revert: builds again.
     fs::write(&users_sql, &original).expect("revert");
-    assert_eq!(f.build_and_run(), [USERS, EMAIL]);
+    f.build_and_run(&[USERS, EMAIL]);
 
     // Add a migration: build.rs's `track` makes cargo rebuild, and the binary has it.
     fs::create_dir(f.path(POSTS)).expect("add migration dir");
     fs::write(f.path(&format!("{POSTS}/migration.sql")), "CREATE TABLE \"posts\" (\"id\" INTEGER PRIMARY KEY);\n")
         .expect("add migration");
-    assert_eq!(f.build_and_run(), [USERS, EMAIL, POSTS]);
+    f.build_and_run(&[USERS, EMAIL, POSTS]);
 
     // Another provider in migration_lock.toml while the code says `provider = "sqlite"`.
     let lock_toml = f.path("migration_lock.toml");
@@ -115,7 +123,7 @@ fn macro_reruns_when_the_folder_changes() {
         "{stderr}"
     );
     fs::write(&lock_toml, &original_toml).expect("revert");
-    assert_eq!(f.build_and_run(), [USERS, EMAIL, POSTS]);
+    f.build_and_run(&[USERS, EMAIL, POSTS]);
 
     // A damaged checksums.lock.
     let checksums = f.path("checksums.lock");
@@ -124,12 +132,27 @@ fn macro_reruns_when_the_folder_changes() {
     let stderr = f.build_fails();
     assert!(stderr.contains("`checksums.lock` line 6: expected `<migration name> <sha256>`"), "{stderr}");
     fs::write(&checksums, &original_lock).expect("revert");
-    assert_eq!(f.build_and_run(), [USERS, EMAIL, POSTS]);
+    f.build_and_run(&[USERS, EMAIL, POSTS]);
+
+    // Edit the migration nobody released yet (not in `checksums.lock`): it rebuilds with the new SQL and
+    // checksum; delete it: it rebuilds without it.
+    let posts_sql = f.path(&format!("{POSTS}/migration.sql"));
+    fs::write(&posts_sql, "CREATE TABLE \"posts\" (\"id\" INTEGER PRIMARY KEY, \"title\" TEXT);\n").expect("edit");
+    f.build_and_run(&[USERS, EMAIL, POSTS]);
+    fs::remove_dir_all(f.path(POSTS)).expect("delete migration");
+    f.build_and_run(&[USERS, EMAIL]);
 
     // Delete a released migration.
     fs::remove_dir_all(f.path(EMAIL)).expect("delete migration");
     let stderr = f.build_fails();
     assert!(stderr.contains(&format!("migration `{EMAIL}` is in `checksums.lock` but its folder is gone")), "{stderr}");
+}
+
+/// The file's sha256 by `sha256sum` (coreutils): an oracle independent of the code under test.
+fn sha256sum(file: &Path) -> String {
+    let out = Command::new("sha256sum").arg(file).output().expect("run sha256sum (coreutils)");
+    assert!(out.status.success(), "sha256sum {}", file.display());
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().expect("sha256sum's output").to_owned()
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -3,6 +3,6 @@ static MIGRATIONS: prisma_migrations::Migrations =
 
 fn main() {
     for m in &MIGRATIONS {
-        println!("{} {}", m.name(), m.checksum());
+        println!("{} {} {:?}", m.name(), m.checksum(), m.sql());
     }
 }

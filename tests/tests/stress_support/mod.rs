@@ -302,3 +302,78 @@ pub fn applied_total(outputs: &[Output]) -> usize {
     }
     applied
 }
+
+/// A child process whose stderr is read line by line as it runs, so a test can wait for a log line.
+#[derive(Debug)]
+pub struct Watched {
+    pub child: Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watched {
+    /// Takes over `child`'s piped stderr.
+    pub fn new(mut child: Child) -> Self {
+        use std::io::BufRead as _;
+        let stderr = child.stderr.take().expect("stderr piped");
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().expect("lines").push(line);
+            }
+        });
+        Self { child, lines, reader: Some(reader) }
+    }
+
+    /// How many stderr lines so far contain `needle`.
+    pub fn count(&self, needle: &str) -> usize {
+        self.lines.lock().expect("lines").iter().filter(|l| l.contains(needle)).count()
+    }
+
+    /// Waits until `n` stderr lines contain `needle`; fails after `deadline` (a hang guard) or when the process
+    /// exits first.
+    pub async fn wait_lines(&mut self, needle: &str, n: usize, deadline: Duration) {
+        let start = Instant::now();
+        while self.count(needle) < n {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                panic!("the process exited ({status}) before logging {n} × `{needle}`: {}", self.stderr());
+            }
+            assert!(start.elapsed() < deadline, "no {n} × `{needle}` within {deadline:?}: {}", self.stderr());
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// The stderr read so far.
+    pub fn stderr(&self) -> String {
+        self.lines.lock().expect("lines").join("\n")
+    }
+
+    /// Waits for the exit (a hang guard kills it after `deadline`) and returns the status, stdout and stderr.
+    pub fn finish(mut self, deadline: Duration) -> (std::process::ExitStatus, String, String) {
+        let start = Instant::now();
+        while self.child.try_wait().expect("try_wait").is_none() {
+            if start.elapsed() > deadline {
+                let _ = self.child.kill();
+                panic!("process still running after {deadline:?}: {}", self.stderr());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+        let stderr = self.stderr();
+        let out = self.child.wait_with_output().expect("collect output");
+        (out.status, text(&out.stdout), stderr)
+    }
+}
+
+/// Waits until `path` exists (a deployer's `PM_DEPLOYER_SIGNAL_FILE`: it has connected); `deadline` is a hang
+/// guard.
+pub async fn wait_file(path: &Path, deadline: Duration) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(start.elapsed() < deadline, "{} never appeared within {deadline:?}", path.display());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
