@@ -317,6 +317,14 @@ async fn recover(trial: &Trial, dir: &MigrationsDir, raw: &Raw, unfinished: Opti
     outcome
 }
 
+/// PostgreSQL with `fsync=on`, stopped with `pg_ctl stop -m immediate` or a SIGKILL of the postmaster: a
+/// migration's recorded finish commits with its script, so no crash turns a finished migration unfinished.
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_crashed_mid_deploy() {
+    let server = tokio::task::spawn_blocking(CrashServer::postgres).await.expect("start PostgreSQL");
+    crash_trials(Kind::Postgres, Some(server), &[Crash::Immediate, Crash::Kill]).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn mariadb_killed_mid_deploy() {
     let server = tokio::task::spawn_blocking(CrashServer::mariadb).await.expect("start MariaDB");
