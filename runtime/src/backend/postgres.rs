@@ -210,7 +210,7 @@ impl Driver for Conn {
         }
     }
 
-    /// The narrow SELECT of `verify`: booleans and two strings, unsorted (see `migrator::load_states_in_order`).
+    /// The narrow SELECT of `verify`: booleans and two strings, unsorted (`verify` sorts only when the order matters).
     async fn load_states(&mut self) -> Result<Option<Vec<RowState>>, Error> {
         let rows = self
             .read(

@@ -146,7 +146,7 @@ pub(super) fn decide<'r, R: Row>(m: &Migration, own: &[&'r R]) -> (MigrationStat
 }
 
 /// The rows of each name, in `started_at` order: one pass, so status and verify stay linear in the history
-/// (a per-migration scan of every row made `verify` quadratic: 4 ms for 1,000 migrations, BENCHMARKS.md).
+/// (scanning every row per migration would be quadratic).
 pub(super) fn rows_by_name<R: Row>(rows: &[R]) -> HashMap<&str, Vec<&R>> {
     let mut by_name: HashMap<&str, Vec<&R>> = HashMap::with_capacity(rows.len());
     for r in rows {
