@@ -436,9 +436,10 @@ fn new_id() -> String {
 /// One migration: INSERT, script, then `applied_steps_count + 1` and `finished_at` (two statements, as
 /// Prisma); on failure the error text goes to `logs` and deploy stops.
 ///
-/// With `defer`, the INSERT does not wait for its own WAL flush (PostgreSQL, `Conn::defer_flush`): the script's
-/// commit, which carries the finish, flushes it. So each migration costs one synchronous flush, and a recorded
-/// finish is durable before the next migration writes anything.
+/// PostgreSQL sends the three writes and the script as one transaction (`postgres::Conn::apply`); with `defer`,
+/// a start row it has to commit on its own does not wait for its WAL flush (the script's commit flushes it).
+/// Either way each migration costs one synchronous flush, and a recorded finish is durable before the next
+/// migration writes anything.
 async fn apply(
     conn: &mut Conn,
     m: &Migration,
@@ -455,12 +456,11 @@ async fn apply(
         finished_at: None,
         logs: None,
     };
-    conn.defer_flush(defer);
-    let inserted = conn.insert_row(&row).await;
-    conn.defer_flush(false);
-    inserted?;
     observer(DeployEvent::Applying { name: m.name() });
-    match conn.run_and_finish(&id, m.sql()).await? {
+    conn.defer_flush(defer);
+    let outcome = conn.apply(&row, m.sql()).await;
+    conn.defer_flush(false);
+    match outcome? {
         Outcome::Applied => {
             let duration = start.elapsed();
             tracing::info!(

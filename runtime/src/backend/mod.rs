@@ -141,7 +141,7 @@ impl ScriptError {
 /// What the migrator asks of one database, on one connection: each database module implements it, and the
 /// algorithm (`migrator.rs`) is written once over [`Conn`], which dispatches here. The defaults are what a
 /// database does unless it has a better way (PostgreSQL overrides `load_states`, `defer_flush` and
-/// `run_and_finish`).
+/// `apply`).
 #[allow(async_fn_in_trait, reason = "crate-private; every implementation is a concrete type, so Send is known")]
 pub(crate) trait Driver {
     /// What the lock is, for messages.
@@ -186,15 +186,17 @@ pub(crate) trait Driver {
 
     async fn set_finished(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error>;
 
-    /// Deploy's script, then Prisma's two finishing writes (`applied_steps_count + 1`, then `finished_at`) when it
-    /// succeeded, each committed on its own as under Prisma (MySQL and SQLite commit DDL as it goes, so nothing
-    /// could make the script and its finish atomic there).
-    async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
+    /// One migration of deploy: its start row, its script, then Prisma's two finishing writes
+    /// (`applied_steps_count + 1`, then `finished_at`) when the script succeeded, each committed on its own as
+    /// under Prisma (MySQL and SQLite commit DDL as it goes, so nothing could make them atomic there). Whatever
+    /// the outcome, the start row exists afterwards (the caller records a failure in its `logs`).
+    async fn apply(&mut self, row: &NewRow<'_>, sql: &str) -> Result<Outcome, Error> {
+        self.insert_row(row).await?;
         if let Err(e) = self.run_script(sql).await {
             return Ok(Outcome::Failed(e));
         }
-        self.add_step(id).await?;
-        self.set_finished(id, Utc::now()).await?;
+        self.add_step(row.id).await?;
+        self.set_finished(row.id, Utc::now()).await?;
         Ok(Outcome::Applied)
     }
 
@@ -313,8 +315,8 @@ impl Conn {
         dispatch!(self, c => c.insert_row(row).await)
     }
 
-    pub async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
-        dispatch!(self, c => c.run_and_finish(id, sql).await)
+    pub async fn apply(&mut self, row: &NewRow<'_>, sql: &str) -> Result<Outcome, Error> {
+        dispatch!(self, c => c.apply(row, sql).await)
     }
 
     pub async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {

@@ -132,6 +132,31 @@ impl Conn {
         }
         q.persistent(false).execute(self.c()).await.map(drop).map_err(|e| Error::db("updating _prisma_migrations", &e))
     }
+
+    /// The script (the start row already committed) and its finish in one message, so the finish commits with
+    /// the script; a script that cannot run in a transaction block runs alone, its finish committed after it.
+    async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
+        let Some(finish) = Self::finish_sql(id) else {
+            if let Err(e) = self.run_script(sql).await {
+                return Ok(Outcome::Failed(e));
+            }
+            self.add_step(id).await?;
+            self.set_finished(id, Utc::now()).await?;
+            return Ok(Outcome::Applied);
+        };
+        // The newline ends a trailing `-- comment` of the script; the `;` its last statement.
+        match self.run_script(&format!("{sql}\n;\n{finish}")).await {
+            Ok(()) => Ok(Outcome::Applied),
+            Err(e) if e.code == "25001" && e.statement == Some(1) => {
+                if let Err(e) = self.run_script(sql).await {
+                    return Ok(Outcome::Failed(e));
+                }
+                self.simple(finish, "updating _prisma_migrations").await?;
+                Ok(Outcome::Applied)
+            }
+            Err(e) => Ok(Outcome::Failed(e)),
+        }
+    }
 }
 
 impl Driver for Conn {
@@ -285,36 +310,43 @@ impl Driver for Conn {
         self.update("UPDATE _prisma_migrations SET finished_at = $2 WHERE id = $1", id, Some(at)).await
     }
 
-    /// Deploy's script and its finish in one simple-query message, so one implicit transaction and one
-    /// synchronous commit: the script's changes and its recorded success reach disk together or not at all
-    /// (Prisma writes the finish after the script's commit, so a crash in between leaves it failed; here that
-    /// state cannot happen). The finish never shares a transaction with a later migration's writes.
+    /// Deploy's start row, script and finish in one simple-query message, so one implicit transaction and one
+    /// synchronous commit, one round trip: the script's changes and its recorded success reach disk together or
+    /// not at all (Prisma commits the finish after the script, so a crash in between leaves a false failure; here
+    /// that state cannot happen, and a crash mid-script leaves the migration pending, its script rolled back).
+    /// The finish never shares a transaction with a later migration's writes. When the script fails, the
+    /// transaction rolls back and the start row is written again on its own, for the caller to record the error.
     ///
-    /// A script that cannot run in a transaction block (a lone `CREATE INDEX CONCURRENTLY`, `VACUUM`) fails
-    /// at once with 25001 before doing anything: it then runs alone, exactly as Prisma sends it, and the finish
-    /// follows in a commit of its own. A script with its own `BEGIN … COMMIT` commits itself; the finish then
-    /// commits right after it, durably, in the same message.
-    async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
-        let Some(finish) = Self::finish_sql(id) else {
-            if let Err(e) = self.run_script(sql).await {
-                return Ok(Outcome::Failed(e));
-            }
-            self.add_step(id).await?;
-            self.set_finished(id, Utc::now()).await?;
-            return Ok(Outcome::Applied);
+    /// A script that cannot run in a transaction block (a lone `CREATE INDEX CONCURRENTLY`, `VACUUM`) fails at
+    /// once with 25001 before doing anything: then the start row commits first and the script runs alone, exactly
+    /// as Prisma sends it, its finish committed right after. A script with its own `BEGIN … COMMIT` commits the
+    /// start row with it; the finish then commits right after, durably, in the same message.
+    async fn apply(&mut self, row: &NewRow<'_>, sql: &str) -> Result<Outcome, Error> {
+        let (Some(insert), Some(finish)) = (Self::start_row_sql(row), Self::finish_sql(row.id)) else {
+            self.insert_row(row).await?;
+            return self.run_and_finish(row.id, sql).await;
         };
+        let deferred = std::mem::replace(&mut self.deferred, false);
         // The newline ends a trailing `-- comment` of the script; the `;` its last statement.
-        match self.run_script(&format!("{sql}\n;\n{finish}")).await {
+        let result = match self.run_script(&format!("{insert}{sql}\n;\n{finish}")).await {
             Ok(()) => Ok(Outcome::Applied),
-            Err(e) if e.code == "25001" && e.statement == Some(1) => {
-                if let Err(e) = self.run_script(sql).await {
-                    return Ok(Outcome::Failed(e));
-                }
-                self.simple(finish, "updating _prisma_migrations").await?;
-                Ok(Outcome::Applied)
+            // Statement 1 is the start row: a bookkeeping failure, not the script's.
+            Err(e) if e.statement == Some(1) => {
+                Err(Error::Database { action: "recording the migration start", code: Some(e.code), message: e.message })
             }
-            Err(e) => Ok(Outcome::Failed(e)),
-        }
+            Err(e) if e.code == "25001" && e.statement == Some(2) => {
+                self.deferred = deferred;
+                self.insert_row(row).await?;
+                self.run_and_finish(row.id, sql).await
+            }
+            Err(mut e) => {
+                e.statement = e.statement.map(|s| s - 1);
+                self.insert_row(row).await?;
+                Ok(Outcome::Failed(e))
+            }
+        };
+        self.deferred = deferred;
+        result
     }
 
     async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
