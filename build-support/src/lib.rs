@@ -12,6 +12,7 @@
 //! ```
 
 pub mod checksum;
+pub mod lint;
 pub mod lockfile;
 pub mod name;
 pub mod order;

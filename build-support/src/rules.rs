@@ -228,8 +228,12 @@ fn check_order(folder: &Folder, options: &Options, problems: &mut Vec<Problem>) 
 
 fn check_locked(folder: &Folder, problems: &mut Vec<Problem>) {
     let Some(lock) = &folder.checksums_lock else { return };
+    // Indexed by name: a long history has hundreds of locked migrations.
+    let by_name: std::collections::HashMap<&str, &crate::ScannedMigration> =
+        folder.migrations.iter().map(|m| (m.name.as_str(), m)).collect();
+    let locked: std::collections::HashSet<&str> = lock.entries.iter().map(|e| e.name.as_str()).collect();
     for entry in &lock.entries {
-        match folder.migrations.iter().find(|m| m.name == entry.name) {
+        match by_name.get(entry.name.as_str()).copied() {
             None => problems.push(Problem {
                 kind: ProblemKind::DeletedLocked,
                 path: folder.dir.join(&entry.name),
@@ -238,7 +242,8 @@ fn check_locked(folder: &Folder, problems: &mut Vec<Problem>) {
                     entry.name, lockfile::FILE_NAME, entry.name
                 ),
             }),
-            Some(m) if !checksum::matches(&entry.checksum, &m.sql) => problems.push(Problem {
+            // The scan already hashed the script: only a mismatch needs Prisma's line-ending variants.
+            Some(m) if entry.checksum != m.checksum && !checksum::matches(&entry.checksum, &m.sql) => problems.push(Problem {
                 kind: ProblemKind::EditedLocked,
                 path: m.sql_path.clone(),
                 message: format!(
@@ -251,7 +256,7 @@ fn check_locked(folder: &Folder, problems: &mut Vec<Problem>) {
     }
     let Some(newest) = lock.entries.iter().map(|e| e.name.as_str()).max_by(|a, b| order::cmp(a, b)) else { return };
     for m in &folder.migrations {
-        if order::cmp(&m.name, newest) == Ordering::Less && lock.get(&m.name).is_none() {
+        if order::cmp(&m.name, newest) == Ordering::Less && !locked.contains(m.name.as_str()) {
             problems.push(Problem {
                 kind: ProblemKind::UnlockedBeforeLocked,
                 path: m.sql_path.parent().unwrap_or(&folder.dir).to_owned(),

@@ -119,6 +119,14 @@ pub enum Command {
     Exit codes: 0 written; 1 refused or failed; 2 wrong usage.")]
     Lock(LockArgs),
 
+    /// Lint the migrations not yet in checksums.lock for data loss, long locks and table rewrites, with the
+    /// rules the macros apply at compile time.
+    #[command(after_long_help = "Reads no database. Prints each finding as `<folder>/migration.sql:LINE:COL`, the \
+    rule, why and the remedy; acknowledge one with `-- prisma-migrations: allow <rule>: <reason>` on the line above \
+    the statement. Exit codes: 0 no error-level finding (warnings are listed); 1 error-level findings or an \
+    unreadable folder; 2 wrong usage (an unknown rule or level).")]
+    Lint(crate::lint::LintArgs),
+
     /// Run SQL against the database (Prisma's `db execute`).
     #[command(subcommand)]
     Db(Db),
@@ -252,6 +260,7 @@ impl Command {
             Self::Plan(_) => "plan",
             Self::Rollback(_) => "rollback",
             Self::Lock(_) => "lock",
+            Self::Lint(_) => "lint",
             Self::Db(Db::Execute(_)) => "db execute",
             Self::Fleet(f) => f.name(),
         }

@@ -1,5 +1,5 @@
 //! The `prisma-migrations` command line (cargo feature `cli`): Prisma's `migrate deploy | status | resolve |
-//! reset` and `db execute`, plus `verify`, `plan`, `rollback` and `lock`, with Prisma's output shape and exit
+//! reset` and `db execute`, plus `verify`, `plan`, `rollback`, `lock` and `lint`, with Prisma's output shape and exit
 //! codes (0 ok, 1 not up to date or failed, 2 wrong usage) and `--json` on every command.
 //!
 //! An application gets the same commands over its embedded migrations:
@@ -30,6 +30,7 @@ mod context;
 mod dotenv;
 mod failure;
 mod fleet;
+mod lint;
 mod lock;
 mod migrate;
 mod output;
@@ -123,6 +124,7 @@ async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Json, Failure> {
         Command::Plan(a) => tools::plan(ctx, &a).await,
         Command::Rollback(a) => tools::rollback(ctx, &a).await,
         Command::Lock(a) => lock::lock(ctx, &a).await,
+        Command::Lint(a) => lint::lint(ctx, &a),
         Command::Db(Db::Execute(a)) => reset::execute(ctx, &a).await,
         Command::Fleet(f) => fleet::run(ctx, &f).await,
     }

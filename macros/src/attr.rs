@@ -5,12 +5,14 @@ use proc_macro2::{Span, TokenTree};
 use syn::parse::ParseStream;
 use syn::{Attribute, Ident, LitStr, Token, bracketed, token};
 
+use prisma_migrations_build::lint::{Level, LintConfig};
 use prisma_migrations_build::{DEFAULT_VAGUE_NAMES, Numbering, Options, Provider, Surface};
+use syn::ext::IdentExt as _;
 
 /// The folder used when none is given, as `prisma migrate dev` lays it out.
 pub const DEFAULT_DIR: &str = "prisma/migrations";
 
-const KEYS: &str = "`dir`, `provider`, `numbering`, `exempt_until`, `vague_names`, `extra_vague_names`";
+const KEYS: &str = "`dir`, `provider`, `numbering`, `exempt_until`, `vague_names`, `extra_vague_names`, `lint`";
 
 /// The parsed options of one invocation.
 pub struct Args {
@@ -26,6 +28,8 @@ pub struct Args {
     pub vague_names: Option<Vec<LitStr>>,
     /// `extra_vague_names = [...]`: extends the default (or the replaced) list.
     pub extra_vague_names: Option<Vec<LitStr>>,
+    /// `lint(rule-name = "off" | "warn" | "error", …)`, validated.
+    pub lint: Option<LintConfig>,
     /// Where folder problems are spanned when there is no folder literal.
     pub site: Span,
 }
@@ -39,6 +43,7 @@ impl Args {
             exempt_until: None,
             vague_names: None,
             extra_vague_names: None,
+            lint: None,
             site,
         }
     }
@@ -61,8 +66,12 @@ impl Args {
         }
         while !input.is_empty() {
             let key: Ident = input.parse()?;
-            input.parse::<Token![=]>()?;
-            args.set(&key, input)?;
+            if key == "lint" {
+                args.set_lint(&key, input)?;
+            } else {
+                input.parse::<Token![=]>()?;
+                args.set(&key, input)?;
+            }
             if input.is_empty() {
                 break;
             }
@@ -83,7 +92,7 @@ impl Args {
                 let Some(key) = meta.path.get_ident() else {
                     return Err(meta.error(format!("unknown option; expected one of {KEYS}")));
                 };
-                args.set(key, meta.value()?)
+                if key == "lint" { args.set_lint(key, meta.input) } else { args.set(key, meta.value()?) }
             })?;
         }
         Ok(args)
@@ -146,6 +155,56 @@ impl Args {
             }
             _ => Err(syn::Error::new(key.span(), format!("unknown option `{key}`; expected one of {KEYS}"))),
         }
+    }
+
+    /// `lint(ban-drop-column = "off", …)`: `input` is positioned at the parenthesis. Rule names are kebab-case,
+    /// so a key is words (keywords included: `changing-column-type`) joined by `-`.
+    fn set_lint(&mut self, key: &Ident, input: ParseStream) -> syn::Result<()> {
+        if self.lint.is_some() {
+            return Err(syn::Error::new(key.span(), "option `lint` is given more than once"));
+        }
+        if !input.peek(token::Paren) {
+            return Err(syn::Error::new(
+                key.span(),
+                "`lint` takes a list of settings, e.g. `lint(ban-drop-column = \"warn\")`",
+            ));
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        let mut config = LintConfig::default();
+        while !content.is_empty() {
+            let first = Ident::parse_any(&content)?;
+            let (mut name, span) = (first.to_string(), first.span());
+            while content.peek(Token![-]) {
+                content.parse::<Token![-]>()?;
+                name.push('-');
+                name.push_str(&Ident::parse_any(&content)?.to_string());
+            }
+            content.parse::<Token![=]>()?;
+            let level: LitStr = content.parse()?;
+            if prisma_migrations_build::lint::rule(&name).is_none() {
+                return Err(syn::Error::new(
+                    span,
+                    format!("unknown lint rule `{name}`; expected one of {}", prisma_migrations_build::lint::names()),
+                ));
+            }
+            if config.levels.iter().any(|(n, _)| *n == name) {
+                return Err(syn::Error::new(span, format!("lint rule `{name}` is given more than once")));
+            }
+            let Some(level_value) = Level::parse(&level.value()) else {
+                return Err(syn::Error::new(
+                    level.span(),
+                    format!("unknown lint level `{}`; expected `\"off\"`, `\"warn\"` or `\"error\"`", level.value()),
+                ));
+            };
+            config.levels.push((name, level_value));
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<Token![,]>()?;
+        }
+        self.lint = Some(config);
+        Ok(())
     }
 
     /// The folder as written, relative to the manifest dir.

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use prisma_migrations_build::{LOCK_TOML, ScannedMigration, lockfile};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{DeriveInput, Ident};
 
 use crate::ast::Input;
@@ -15,33 +15,41 @@ use crate::load::{self, Loaded};
 
 /// `migrations!(…)`: an expression of type `Migrations`, usable in a `static`.
 pub fn migrations(args: &Args) -> TokenStream {
-    match load::load(args).and_then(|loaded| value(&loaded, args.dir_span())) {
-        Ok(tokens) => tokens,
+    let (warnings, result) = match load::load(args) {
+        Ok(loaded) => (warnings(&loaded, args.dir_span()), loaded.checked().and_then(|l| value(l, args.dir_span()))),
+        Err(errors) => (TokenStream::new(), Err(errors)),
+    };
+    match result {
+        Ok(tokens) => quote!({ #warnings #tokens }),
         Err(errors) => {
             // In expression position only the first of several `compile_error!`s would survive: emit them all
             // inside a block, followed by a value of the right type so no type error is added to them.
             let errors = errors.to_compile_error();
             let empty = fallback::empty_migrations();
-            quote!({ #errors #empty })
+            quote!({ #errors #warnings #empty })
         }
     }
 }
 
 /// `#[derive(Migrations)]`: the consts and the `MigrationSource` impl, or every error and a stub impl.
 pub fn derive(node: &DeriveInput) -> TokenStream {
-    match try_expand(node) {
-        Ok(tokens) => tokens,
+    let mut warnings = TokenStream::new();
+    match try_expand(node, &mut warnings) {
+        Ok(tokens) => quote!(#warnings #tokens),
         Err(errors) => {
             let errors = errors.to_compile_error();
             let stub = fallback::derive(node);
-            quote!(#errors #stub)
+            quote!(#errors #warnings #stub)
         }
     }
 }
 
-fn try_expand(node: &DeriveInput) -> syn::Result<TokenStream> {
+/// The derive's items; `warnings` receives the lint's warnings, shown whether or not the derive succeeds.
+fn try_expand(node: &DeriveInput, warnings: &mut TokenStream) -> syn::Result<TokenStream> {
     let input = Input::from_syn(node)?;
     let loaded = load::load(&input.args)?;
+    *warnings = self::warnings(&loaded, input.args.dir_span());
+    loaded.checked()?;
     let Some(latest) = loaded.folder.migrations.len().checked_sub(1) else {
         return Err(syn::Error::new(
             input.args.dir_span(),
@@ -134,6 +142,25 @@ fn value(loaded: &Loaded, span: Span) -> syn::Result<TokenStream> {
         static __PRISMA_MIGRATIONS_ITEMS: [#private::Migration; #count] = [#(#items),*];
         #private::Migrations::__new(&__PRISMA_MIGRATIONS_ITEMS, #provider)
     }))
+}
+
+/// The lint's warnings, as items.
+fn warnings(loaded: &Loaded, span: Span) -> TokenStream {
+    loaded.warnings.iter().map(|note| warning(note, span)).collect()
+}
+
+/// A compiler warning on stable Rust: the use of a deprecated item whose note is the message, spanned at the
+/// folder literal so that rustc reports it in the user's code rather than inside the macro.
+fn warning(note: &str, span: Span) -> TokenStream {
+    let item = Ident::new("prisma_migrations_lint", span);
+    quote_spanned! {span=>
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(non_camel_case_types)]
+            struct #item;
+            let _ = #item;
+        };
+    }
 }
 
 fn option(value: Option<TokenStream>) -> TokenStream {

@@ -18,6 +18,15 @@
 //! | `exempt_until` | a migration name: it and every earlier one are exempt from the naming rules (order and checksum rules still apply) | none |
 //! | `vague_names` | `["a", "b"]`: replaces the default list of vague slug words; `[]` turns the rule off | `prisma_migrations_build::DEFAULT_VAGUE_NAMES` |
 //! | `extra_vague_names` | `["x"]`: extends the list | none |
+//! | `lint` | `lint(ban-drop-column = "warn", prefer-timestamptz = "error", …)`: each rule `"off"`, `"warn"` or `"error"` | each rule's default (README's rule table) |
+//!
+//! # Lint
+//!
+//! Every migration not in `checksums.lock` is linted for the provider (`provider`, else `migration_lock.toml`'s):
+//! an `error` finding is a compile error at the folder literal naming `<folder>/migration.sql:LINE:COL`, the rule,
+//! why and the remedy; a `warn` finding is shown as a warning (the use of a deprecated item whose note is the
+//! finding, the one warning a macro can give on stable Rust). A comment above the statement acknowledges it:
+//! `-- prisma-migrations: allow <rule>: <reason>`.
 //!
 //! Unknown keys, repeated keys and values of the wrong type are errors spanned at the key or value.
 //!
@@ -61,6 +70,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     exempt_until = "07_legacy_Name",
 ///     vague_names = ["fix", "update"], // replaces the default list; `[]` disables the rule
 ///     extra_vague_names = ["hotfix"],  // extends it
+///     lint(ban-drop-column = "warn", require-concurrent-index-creation = "off"),
 /// );
 /// ```
 ///

@@ -19,6 +19,18 @@ pub struct Loaded {
     pub folder: Folder,
     /// The provider the list reports: the `provider` option, else `migration_lock.toml`'s, canonical.
     pub provider: Option<&'static str>,
+    /// Lint findings at level `warn`, as messages: shown as warnings by `expand`.
+    pub warnings: Vec<String>,
+    /// Lint findings at level `error`, combined; kept apart from the folder's problems so that a failed build
+    /// still shows the warnings too.
+    pub lint_errors: Option<syn::Error>,
+}
+
+impl Loaded {
+    /// The folder, unless the lint found errors.
+    pub fn checked(&self) -> syn::Result<&Self> {
+        self.lint_errors.clone().map_or(Ok(self), Err)
+    }
 }
 
 /// Reads and checks the folder `args` names.
@@ -40,7 +52,29 @@ pub fn load(args: &Args) -> syn::Result<Loaded> {
         let text = folder.lock_toml.as_deref()?;
         prisma_migrations_build::Provider::parse(prisma_migrations_build::read_lock_toml_provider(text)?)
     });
-    Ok(Loaded { folder, provider: provider.map(prisma_migrations_build::Provider::as_str) })
+    let (lint_errors, warnings) = match provider {
+        Some(provider) => lint(&folder, provider, args, span),
+        None => (None, Vec::new()),
+    };
+    Ok(Loaded { folder, provider: provider.map(prisma_migrations_build::Provider::as_str), warnings, lint_errors })
+}
+
+/// Lints the migrations `checksums.lock` does not list: every `error` finding a compile error at the folder
+/// literal, combined; the messages of the `warn` ones.
+fn lint(
+    folder: &Folder,
+    provider: prisma_migrations_build::Provider,
+    args: &Args,
+    span: Span,
+) -> (Option<syn::Error>, Vec<String>) {
+    let config = args.lint.clone().unwrap_or_default();
+    let findings = prisma_migrations_build::lint::lint(folder, provider, &config);
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        findings.iter().partition(|f| f.level == prisma_migrations_build::lint::Level::Error);
+    (
+        crate::combine(errors.iter().map(|f| syn::Error::new(span, f.message()))),
+        warnings.iter().map(|f| f.message()).collect(),
+    )
 }
 
 /// The base directory: the override if set, else the invoking crate's manifest dir; made absolute so that

@@ -4,9 +4,8 @@
 //!
 //! - PostgreSQL: the test holds `pg_advisory_lock(key)` in the target database; the migration runs
 //!   `pg_advisory_xact_lock(key)` (released with the script's transaction). Reached = a waiting advisory lock
-//!   on that key in `pg_locks`. The script also sets `client_connection_check_interval`, so a killed
-//!   deployer's backend notices the lost client while it waits (PostgreSQL 14+) instead of at the gate's
-//!   opening.
+//!   on that key in `pg_locks`. (A killed deployer's backend notices the lost client while it waits there
+//!   because the library sets `client_connection_check_interval` on its migration connection.)
 //! - MySQL/MariaDB: the test holds `GET_LOCK(name)`; the migration calls `GET_LOCK(name, 3600)` and releases it.
 //!   Reached = a session in `information_schema.processlist` waiting on that `GET_LOCK`.
 //! - SQLite: the test holds `BEGIN EXCLUSIVE` on a separate `gate.db`; the migration writes to it through
@@ -52,6 +51,23 @@ fn sql_path(p: &Path) -> String {
 }
 
 impl Gate {
+    /// The session ids of the MySQL sessions blocked at the gate (empty elsewhere).
+    ///
+    /// # Panics
+    /// When the server cannot be queried.
+    pub async fn mysql_waiter_ids(&self) -> Vec<i64> {
+        let Holder::My { url, .. } = &self.holder else { return Vec::new() };
+        let mut c = sqlx::MySqlConnection::connect(url).await.expect("gate: connect");
+        let sql = format!(
+            "SELECT CAST(id AS SIGNED) FROM information_schema.processlist \
+             WHERE id <> CONNECTION_ID() AND info LIKE '%GET_LOCK(''pm_gate_{}'', 3600)%'",
+            self.id
+        );
+        let ids = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(&mut c).await.expect("processlist");
+        let _ = c.close().await;
+        ids
+    }
+
     /// A closed gate in the PostgreSQL database at `url` (advisory locks are per database: the migration must
     /// run in the same one).
     ///
@@ -105,7 +121,7 @@ impl Gate {
         let id = self.id;
         match &self.holder {
             Holder::Pg { .. } => {
-                format!("SET client_connection_check_interval = '100ms';\nSELECT pg_advisory_xact_lock({id});\n")
+                format!("SELECT pg_advisory_xact_lock({id});\n")
             }
             Holder::My { .. } => {
                 format!("SELECT GET_LOCK('pm_gate_{id}', 3600);\nSELECT RELEASE_LOCK('pm_gate_{id}');\n")
@@ -126,6 +142,14 @@ impl Gate {
     /// # Panics
     /// When the database cannot be queried.
     pub async fn is_reached(&self) -> bool {
+        self.waiters().await > 0
+    }
+
+    /// How many sessions are blocked at the gate now (SQLite: 1 once a deployer reached it).
+    ///
+    /// # Panics
+    /// When the database cannot be queried.
+    pub async fn waiters(&self) -> i64 {
         match &self.holder {
             Holder::Pg { url, .. } => {
                 let mut c = sqlx::PgConnection::connect(url).await.expect("gate: connect");
@@ -137,7 +161,7 @@ impl Gate {
                 );
                 let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut c).await.expect("pg_locks");
                 let _ = c.close().await;
-                n > 0
+                n
             }
             Holder::My { url, .. } => {
                 let mut c = sqlx::MySqlConnection::connect(url).await.expect("gate: connect");
@@ -148,9 +172,9 @@ impl Gate {
                 );
                 let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut c).await.expect("processlist");
                 let _ = c.close().await;
-                n > 0
+                n
             }
-            Holder::Lite { reached, .. } => std::fs::metadata(reached).is_ok_and(|m| m.len() > 0),
+            Holder::Lite { reached, .. } => i64::from(std::fs::metadata(reached).is_ok_and(|m| m.len() > 0)),
         }
     }
 

@@ -4,13 +4,11 @@
 mod cli_support;
 
 use std::fmt::Write as _;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use prisma_migrations::Migrator;
 use prisma_migrations::fleet::{self, FleetOptions};
-use prisma_migrations_tests::{MigrationsDir, ScratchDir, postgres, random_name};
+use prisma_migrations_tests::{Gate, MigrationsDir, REACH_DEADLINE, ScratchDir, postgres, random_name};
 use sqlx::Row as _;
 
 const M1: &str = "20250101000000_create_accounts";
@@ -89,68 +87,54 @@ async fn break_two(base_url: &str, dir: &MigrationsDir, pool: &sqlx::PgPool) {
     .unwrap();
 }
 
-/// Samples, every few ms while a fleet runs, how many sessions of the test's `application_name` exist and how
-/// many hold Prisma's advisory lock.
-struct Sampler {
-    stop: Arc<AtomicBool>,
-    peak_sessions: Arc<AtomicI64>,
-    peak_lock_holders: Arc<AtomicI64>,
-    task: tokio::task::JoinHandle<usize>,
+/// Sessions of the test's `application_name`, and sessions holding Prisma's advisory lock in the database.
+async fn sessions_and_lock_holders(pool: &sqlx::PgPool, app: &str) -> (i64, i64) {
+    let row = sqlx::query(
+        "SELECT (SELECT count(*) FROM pg_stat_activity WHERE application_name = $1), \
+         (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+    )
+    .bind(app)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (row.get(0), row.get(1))
 }
 
-impl Sampler {
-    fn start(pool: sqlx::PgPool, app: String) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let peak_sessions = Arc::new(AtomicI64::new(0));
-        let peak_lock_holders = Arc::new(AtomicI64::new(0));
-        let (s, ps, pl) = (Arc::clone(&stop), Arc::clone(&peak_sessions), Arc::clone(&peak_lock_holders));
-        let task = tokio::spawn(async move {
-            let mut samples = 0;
-            while !s.load(Ordering::Relaxed) {
-                let row = sqlx::query(
-                    "SELECT (SELECT count(*) FROM pg_stat_activity WHERE application_name = $1), \
-                     (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted \
-                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
-                )
-                .bind(&app)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-                ps.fetch_max(row.get::<i64, _>(0), Ordering::Relaxed);
-                pl.fetch_max(row.get::<i64, _>(1), Ordering::Relaxed);
-                samples += 1;
-                tokio::time::sleep(Duration::from_millis(3)).await;
-            }
-            samples
-        });
-        Self { stop, peak_sessions, peak_lock_holders, task }
-    }
-
-    async fn finish(self) -> (i64, i64, usize) {
-        self.stop.store(true, Ordering::Relaxed);
-        let samples = self.task.await.unwrap();
-        (self.peak_sessions.load(Ordering::Relaxed), self.peak_lock_holders.load(Ordering::Relaxed), samples)
-    }
-}
-
+/// Fifty schemas, concurrency 4. Every target stops at a gate in M2 until four of them stand there at once (the
+/// bound, seen by the server); then the database's sessions and lock holders are counted and the gate opens.
 #[tokio::test(flavor = "multi_thread")]
 async fn fifty_schemas_two_failing_library() {
     let db = postgres().await;
-    let dir = pg_migrations();
+    let gate = Gate::postgres(db.url()).await;
+    let dir =
+        MigrationsDir::new().provider("postgresql").add(M1, S1).add(M2, &format!("{S2}{}", gate.sql())).add(M3, S3);
     let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
     break_two(db.url(), &dir, &pool).await;
     let app = random_name("fleet");
     let targets: Vec<String> =
         (0..SCHEMAS).map(|i| format!("{}?schema={}&application_name={app}", db.url(), schema(i))).collect();
 
-    let sampler = Sampler::start(pool.clone(), app.clone());
-    let started = Instant::now();
-    let report = fleet::deploy(&dir.load(), &targets, FleetOptions { concurrency: 4, ..FleetOptions::default() }).await;
-    let took = started.elapsed();
-    let (peak_sessions, peak_lock_holders, sample_count) = sampler.finish().await;
+    let watch = {
+        let (pool, app) = (pool.clone(), app.clone());
+        async move {
+            let start = Instant::now();
+            while gate.waiters().await < 4 {
+                assert!(start.elapsed() < REACH_DEADLINE, "four targets never stood at the gate at once");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            let (sessions, holders) = sessions_and_lock_holders(&pool, &app).await;
+            let waiters = gate.waiters().await;
+            gate.open().await;
+            (sessions, holders, waiters)
+        }
+    };
+    let migrations = dir.load();
+    let deploy = fleet::deploy(&migrations, &targets, FleetOptions { concurrency: 4, ..FleetOptions::default() });
+    let (report, (sessions, lock_holders, at_gate)) = tokio::join!(deploy, watch);
     eprintln!(
-        "fleet of {SCHEMAS} schemas: {took:.2?}; report max concurrency {}; sampled {sample_count} times: peak {peak_sessions} \
-         sessions, peak {peak_lock_holders} advisory lock holder(s)\n{report}",
+        "fleet of {SCHEMAS} schemas: report max concurrency {}; with {at_gate} targets at the gate: {sessions} \
+         sessions, {lock_holders} advisory lock holder(s)\n{report}",
         report.max_concurrency()
     );
 
@@ -170,13 +154,13 @@ async fn fifty_schemas_two_failing_library() {
     // Concurrency: exactly the bound, per the report's instants, and per the server.
     assert_eq!(report.max_concurrency(), 4);
     assert_eq!(report.concurrency, 4);
-    // Each running target has at most its pool connection and its migration connection (a closed one can linger
-    // a moment), plus the one session holding the database's migration lock.
-    assert!(peak_sessions <= 3 * 4 + 1, "{peak_sessions} sessions at once");
-    assert!(peak_sessions >= 4, "never saw two targets' sessions at once in {sample_count} samples");
+    assert_eq!(at_gate, 4, "never more targets at once than the bound");
+    // Each running target has at most its pool connection and its migration connection, plus the one session
+    // holding the database's migration lock.
+    assert!((4..=3 * 4 + 1).contains(&sessions), "{sessions} sessions with four targets running");
     // Prisma's lock covers the whole database: held once, by the fleet, never by two sessions. (Advisory locks
     // are per database; other tests of this binary take the same key in theirs.)
-    assert_eq!(peak_lock_holders, 1);
+    assert_eq!(lock_holders, 1);
 
     for i in 0..SCHEMAS {
         let s = schema(i);
@@ -340,7 +324,11 @@ async fn mysql_databases_share_the_server_lock() {
         ),
         ("20250102000000_create_invoices", "CREATE TABLE invoices (id BIGINT PRIMARY KEY, total BIGINT NOT NULL);"),
     ];
-    let dir = MY.iter().fold(MigrationsDir::new().provider("mysql"), |d, (n, s)| d.add(n, s));
+    let gate = Gate::mysql(prisma_migrations_tests::mysql_server_url()).await;
+    let dir = MigrationsDir::new()
+        .provider("mysql")
+        .add(MY[0].0, &format!("{}\n{}", MY[0].1, gate.sql()))
+        .add(MY[1].0, MY[1].1);
     let mut dbs = Vec::new();
     for _ in 0..6 {
         dbs.push(prisma_migrations_tests::mysql().await);
@@ -351,30 +339,35 @@ async fn mysql_databases_share_the_server_lock() {
     occupied.close().await;
     let targets: Vec<&str> = dbs.iter().map(prisma_migrations_tests::TestDatabase::url).collect();
 
-    // GET_LOCK('prisma_migrate') is server-wide: the fleet holds it once, on one session, for all six.
+    // GET_LOCK('prisma_migrate') is server-wide: the fleet holds it once, on a session of its own, for all six.
+    // The targets stop at a gate in their first migration until three (the bound) stand there; then the lock's
+    // holder is read and the gate opens.
     let watcher = sqlx::MySqlPool::connect(prisma_migrations_tests::mysql_server_url()).await.unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let sampler = {
-        let (stop, watcher) = (Arc::clone(&stop), watcher.clone());
-        tokio::spawn(async move {
-            let mut holders = std::collections::BTreeSet::new();
-            while !stop.load(Ordering::Relaxed) {
-                let holder: Option<i64> =
-                    sqlx::query_scalar("SELECT IS_USED_LOCK('prisma_migrate')").fetch_one(&watcher).await.unwrap();
-                holders.extend(holder);
-                tokio::time::sleep(Duration::from_millis(2)).await;
+    let watch = {
+        let watcher = watcher.clone();
+        async move {
+            let start = Instant::now();
+            while gate.waiters().await < 3 {
+                assert!(start.elapsed() < REACH_DEADLINE, "three targets never stood at the gate at once");
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            holders
-        })
+            let holder: Option<i64> =
+                sqlx::query_scalar("SELECT IS_USED_LOCK('prisma_migrate')").fetch_one(&watcher).await.unwrap();
+            let at_gate = gate.mysql_waiter_ids().await;
+            gate.open().await;
+            (holder, at_gate)
+        }
     };
-    let report = fleet::deploy(&dir.load(), &targets, FleetOptions { concurrency: 3, ..FleetOptions::default() }).await;
-    stop.store(true, Ordering::Relaxed);
-    let holders = sampler.await.unwrap();
-    eprintln!("{report}lock holders seen: {holders:?}");
+    let migrations = dir.load();
+    let deploy = fleet::deploy(&migrations, &targets, FleetOptions { concurrency: 3, ..FleetOptions::default() });
+    let (report, (holder, at_gate)) = tokio::join!(deploy, watch);
+    eprintln!("{report}lock holder {holder:?} while sessions {at_gate:?} stood at the gate");
+    let holder = holder.expect("the fleet held GET_LOCK('prisma_migrate') while its targets ran");
+    assert_eq!(at_gate.len(), 3, "the bound: {at_gate:?}");
+    assert!(!at_gate.contains(&holder), "the lock is the fleet's own session's, not a target's");
     let codes: Vec<Option<&str>> = report.targets.iter().map(fleet::TargetReport::code).collect();
     assert_eq!(codes, [None, None, None, None, Some("P3005"), None]);
     assert_eq!(report.max_concurrency(), 3);
-    assert_eq!(holders.len(), 1, "one session held the lock for the whole fleet, saw {holders:?}");
     let free: Option<i64> =
         sqlx::query_scalar("SELECT IS_FREE_LOCK('prisma_migrate')").fetch_one(&watcher).await.unwrap();
     assert_eq!(free, Some(1), "released at the end");
@@ -410,14 +403,20 @@ async fn schemas_wait_for_another_deployer_then_time_out_together() {
     let _: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(72707369)").fetch_one(&mut other).await.unwrap();
     let targets: Vec<String> = (0..3).map(|i| format!("{}?schema={}", db.url(), schema(i))).collect();
     let options = FleetOptions { lock_timeout: Duration::from_millis(700), ..FleetOptions::default() };
-    let started = Instant::now();
     let report = fleet::deploy(&dir.load(), &targets, options).await;
-    let took = started.elapsed();
     eprintln!("{report}");
     let codes: Vec<Option<&str>> = report.targets.iter().map(fleet::TargetReport::code).collect();
     assert_eq!(codes, [Some("P1002"); 3]);
-    // One wait for the three, not one each.
-    assert!(took < Duration::from_millis(700 * 2), "{took:?}");
+    // One wait for the three, not one each: all three carry the one wait's measured duration.
+    let waits: Vec<Duration> = report
+        .targets
+        .iter()
+        .map(|t| match &t.result {
+            Err(prisma_migrations::Error::LockTimeout { waited, .. }) => *waited,
+            other => panic!("expected a lock timeout, got {other:?}"),
+        })
+        .collect();
+    assert!(waits.iter().all(|w| *w == waits[0] && *w >= Duration::from_millis(700)), "{waits:?}");
     let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
     let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename = '_prisma_migrations'")
         .fetch_one(&pool)

@@ -11,7 +11,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use prisma_migrations::{ConnectOptions, Database, Migrations};
-use prisma_migrations_build::{LockFile, Numbering, Options, checksum, name, order, read_lock_toml_provider};
+use prisma_migrations_build::{
+    LockFile, Numbering, Options, Provider, checksum, lint, name, order, read_lock_toml_provider,
+};
 use prisma_migrations_tests::ScratchDir;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -157,6 +159,7 @@ fn entry() -> impl Strategy<Value = Entry> {
     ];
     let bytes = prop_oneof![
         "\\PC{0,60}".prop_map(String::into_bytes),
+        sql_words().prop_map(String::into_bytes),
         Just(b"CREATE TABLE t (id INTEGER);\n".to_vec()),
         Just(Vec::new()),
         proptest::collection::vec(any::<u8>(), 0..40),
@@ -180,6 +183,49 @@ fn entry() -> impl Strategy<Value = Entry> {
         2 => (name.clone(), bytes).prop_map(|(name, bytes)| Entry::File { name, bytes }),
         1 => name.prop_map(Entry::EmptyDir),
     ]
+}
+
+/// Statements the lint reads, shuffled: keywords, names, quotes, comments and acknowledgements.
+fn sql_words() -> impl Strategy<Value = String> {
+    let word = prop::sample::select(vec![
+        "ALTER TABLE",
+        "\"t\"",
+        "`t`",
+        "[t]",
+        "ADD COLUMN",
+        "DROP",
+        "COLUMN",
+        "CREATE TABLE",
+        "CREATE INDEX",
+        "ON",
+        "(",
+        ")",
+        ",",
+        ";",
+        "RENAME TO",
+        "NOT NULL",
+        "DEFAULT",
+        "ENUM('a', 'b')",
+        "MODIFY",
+        "CHANGE",
+        "CONCURRENTLY",
+        "UNIQUE",
+        "FOREIGN KEY",
+        "\n-- prisma-migrations: allow ban-drop-column\n",
+        "/*",
+        "*/",
+        "$$",
+        "'",
+        "\"",
+        "BEGIN",
+        "END",
+        "CREATE TRIGGER",
+        "INSERT INTO",
+        "SELECT",
+        "\n",
+        "é",
+    ]);
+    proptest::collection::vec(word, 0..40).prop_map(|w| w.join(" "))
 }
 
 fn write_folder(dir: &Path, entries: &[Entry]) {
@@ -254,6 +300,15 @@ fn generated_folders_load_what_is_on_disk_or_explain() {
                         prop_assert_eq!(mig.checksum(), sha256sum(&folder.join("migration.sql")));
                         let down = std::fs::read(folder.join("down.sql")).ok();
                         prop_assert_eq!(mig.down_sql().map(str::as_bytes), down.as_deref());
+                    }
+                    // The lint reads any script without panicking, for every provider, and says where.
+                    let scanned =
+                        prisma_migrations_build::load_for_run(&dir, &options).expect("build-support loads it too");
+                    for provider in [Provider::Postgresql, Provider::Mysql, Provider::Sqlite, Provider::Cockroachdb] {
+                        for f in lint::lint(&scanned.folder, provider, &lint::LintConfig::default()) {
+                            prop_assert!(f.line >= 1 && f.col >= 1);
+                            prop_assert!(!f.message().contains('\n'), "one line: {:?}", f.message());
+                        }
                     }
                 }
                 Err(prisma_migrations::Error::Folder { problems, .. }) => {

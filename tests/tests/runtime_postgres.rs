@@ -37,6 +37,28 @@ async fn create_index_concurrently_alone_in_its_file() {
     pool.close().await;
 }
 
+/// What `ban-concurrent-index-creation-in-transaction` claims: beside another statement in the same script,
+/// CREATE INDEX CONCURRENTLY fails at deploy (one simple-query message runs as one implicit transaction), and the
+/// lint names exactly that migration beforehand.
+#[tokio::test(flavor = "multi_thread")]
+async fn create_index_concurrently_beside_another_statement_fails_as_the_lint_says() {
+    use prisma_migrations_build::lint::{LintConfig, lint};
+    let env = Env::new(KIND).await;
+    let dir = MigrationsDir::new()
+        .add(M1, S1)
+        .add(CIC, "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nSELECT 1;\n");
+    let folder = prisma_migrations_build::load(&dir.path(), &prisma_migrations_build::Options::default()).unwrap();
+    let found: Vec<_> = lint(&folder, prisma_migrations_build::Provider::Postgresql, &LintConfig::default())
+        .into_iter()
+        .map(|f| (f.migration, f.rule.name))
+        .collect();
+    assert_eq!(found, [(CIC.to_owned(), "ban-concurrent-index-creation-in-transaction")]);
+    let db = env.connect().await;
+    let err = Migrator::new(&dir.load()).deploy(&db).await.unwrap_err();
+    assert_eq!(err.code(), Some("P3018"), "{err}");
+    assert!(err.to_string().contains("cannot run inside a transaction block"), "{err}");
+}
+
 /// A deployer waiting for the lock must not hold a snapshot: the holder's `CREATE INDEX CONCURRENTLY` waits for
 /// every open snapshot, so a waiter blocked inside `pg_advisory_lock` would deadlock it until the lock timeout.
 /// The holder stops at a gate before the index until the waiter has tried the lock (seen in `pg_stat_activity`).
