@@ -159,7 +159,7 @@ fn status_json(r: &StatusReport) -> Json {
 }
 
 fn status_summary(r: &StatusReport) -> String {
-    if !r.table_exists {
+    if !r.table_exists && r.migrations.is_empty() {
         return "the database is not managed by Prisma Migrate: it has no `_prisma_migrations` table".to_owned();
     }
     let mut parts = Vec::new();
@@ -189,19 +189,15 @@ fn print_status_problems(ctx: &Ctx<'_>, r: &StatusReport) {
     let (p, prog) = (&ctx.p, ctx.program.as_str());
     let pending = names(r.pending());
     let missing: Vec<&str> = r.missing_locally.iter().map(|m| m.migration_name.as_str()).collect();
-    if !r.table_exists {
+    // With local migrations Prisma's engine diagnoses a missing table as "database is behind", so Prisma 6.16.1
+    // and 7.10.1 print the usual pending list; "not managed" is for an empty folder only (the test
+    // `status_without_the_table_says_what_prisma_says` compares with both).
+    if !r.table_exists && r.migrations.is_empty() {
         p.line(
             &p.out
                 .yellow("The current database is not managed by Prisma Migrate (it has no _prisma_migrations table)."),
         );
         p.line("");
-        if !pending.is_empty() {
-            print_list(ctx, "Following migration(s) have not yet been applied:", &pending);
-        }
-        p.line(&format!("To apply the migrations to an empty database run `{prog} migrate deploy`."));
-        p.line(&format!(
-            "If the database already has this schema, baseline it: `{prog} migrate resolve --applied <migration>`."
-        ));
         p.line("Read more about how to baseline an existing production database:");
         p.line("https://pris.ly/d/migrate-baseline");
         return;

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub use crash::{Crash, CrashServer};
 pub use folder::MigrationsDir;
 pub use gate::{Gate, REACH_DEADLINE};
-pub use oracle::{Oracle, OracleOutput, oracle};
+pub use oracle::{Oracle, OracleOutput, PrismaVersion, oracle, oracle_of};
 pub use servers::{
     TlsServer, mysql_plain_server_url, mysql_server_url, mysql_tls_server, postgres_plain_server_url,
     postgres_server_url, postgres_tls_server,

@@ -37,7 +37,7 @@ async fn deploy_status_failure_and_resolve() {
     let dir = folder();
     let db = mysql().await;
     let pm = pm(dir.root()).env("DATABASE_URL", db.url());
-    pm.run(&["migrate", "status"]).expect(1).has(&["not managed by Prisma Migrate"]);
+    pm.run(&["migrate", "status"]).expect(1).has(&["have not yet been applied:", INIT, POSTS]);
     pm.run(&["migrate", "deploy"]).expect(0).has(&[
         &format!("Datasource: MySQL database \"{}\"", db.name()),
         &format!("Applying {POSTS} … done ("),

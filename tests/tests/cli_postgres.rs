@@ -4,7 +4,9 @@
 mod cli_support;
 
 use cli_support::{json_has, list, pm, q};
-use prisma_migrations_tests::{MigrationsDir, oracle, postgres, postgres_server_url, random_name};
+use prisma_migrations_tests::{
+    MigrationsDir, PrismaVersion, oracle, oracle_of, postgres, postgres_server_url, random_name,
+};
 
 const INIT: &str = "20250101120000_init";
 const POSTS: &str = "20250102120000_add_posts";
@@ -107,7 +109,8 @@ async fn schema_parameter_failure_output_and_resolve() {
     let run = pm.run(&["migrate", "resolve", "--rolled-back", "20250103120000_add_tags", "--json"]);
     json_has(run.expect(0).json(), "marked", &q("rolled_back"));
     // Prisma's deploy agrees the migration is pending again: fixed, Prisma applies it, and we see it done.
-    // (Prisma's *status* counts a rolled-back row as present and reports nothing; ours lists it as pending.)
+    // (Prisma 6.16.1's *status* counts a rolled-back row as present and reports nothing; ours and 7.10.1's list it
+    // as pending: status_exits_1_where_prisma_exits_0.)
     dir.write("20250103120000_add_tags", "CREATE TABLE \"Tag\" (\"id\" SERIAL PRIMARY KEY);\n");
     let run = pm.run(&["migrate", "status", "--json"]);
     json_has(run.expect(1).json(), "pending", &list(&["20250103120000_add_tags"]));
@@ -115,6 +118,97 @@ async fn schema_parameter_failure_output_and_resolve() {
     assert_eq!(out.code, Some(0), "{}", out.all());
     assert!(out.all().contains("20250103120000_add_tags"), "{}", out.all());
     pm.run(&["verify"]).expect(0);
+}
+
+/// The names listed under the first `Following migration… have not yet been applied:` line.
+fn listed_pending(output: &str) -> Vec<String> {
+    let mut lines = output.lines().skip_while(|l| !(l.starts_with("Following migration") && l.contains("not yet")));
+    assert!(lines.next().is_some(), "no pending list in:\n{output}");
+    lines.take_while(|l| !l.trim().is_empty()).map(|l| l.trim().to_owned()).collect()
+}
+
+/// No `_prisma_migrations` table: with local migrations both Prisma releases list them all as pending and exit 1
+/// (their engine diagnoses "database is behind" before "not managed"), and ours says the same; with no local
+/// migration all say the database is not managed by Prisma Migrate.
+#[tokio::test]
+async fn status_without_the_table_says_what_prisma_says() {
+    let dir = folder();
+    let db = postgres().await;
+    let ours_cli = pm(dir.root()).env("DATABASE_URL", db.url());
+    let ours = ours_cli.run(&["migrate", "status"]);
+    ours.expect(1).lacks("not managed");
+    assert_eq!(listed_pending(&ours.all()), [INIT, POSTS], "ours:\n{}", ours.all());
+    for v in PrismaVersion::ALL {
+        let out = oracle_of(v).run(db.url(), &dir.path(), &["migrate", "status"]);
+        assert_eq!(out.code, Some(1), "{v}:\n{}", out.all());
+        assert!(!out.all().contains("not managed"), "{v}:\n{}", out.all());
+        assert_eq!(listed_pending(&out.all()), [INIT, POSTS], "{v}:\n{}", out.all());
+    }
+    let run = ours_cli.run(&["migrate", "status", "--json"]);
+    json_has(run.expect(1).json(), "table_exists", "false");
+    json_has(run.json(), "pending", &list(&[INIT, POSTS]));
+
+    let empty = MigrationsDir::new();
+    let ours = pm(empty.root()).env("DATABASE_URL", db.url()).run(&["migrate", "status"]);
+    ours.expect(1).has(&["No migration found", "not managed by Prisma Migrate"]);
+    for v in PrismaVersion::ALL {
+        let out = oracle_of(v).run(db.url(), &empty.path(), &["migrate", "status"]);
+        assert_eq!(out.code, Some(1), "{v}:\n{}", out.all());
+        assert!(out.all().contains("not managed by Prisma Migrate"), "{v}:\n{}", out.all());
+    }
+}
+
+/// README "Differences from Prisma": our `status` exits 1 for an edited migration, a row missing locally and a
+/// migration whose only row is rolled back. Prisma 6.16.1 and 7.10.1 print "up to date" and exit 0 for the first
+/// two (their CLI reports only the engine's "database is behind" and "histories diverge" diagnoses, and
+/// failures). For the rolled-back one 6.16.1 does too, but 7.10.1 lists it as not yet applied and exits 1, as
+/// ours does: its engine ignores rolled-back rows when matching the folder against the table (prisma-engines
+/// #5817, fixing prisma/prisma#29601).
+#[tokio::test]
+async fn status_exits_1_where_prisma_exits_0() {
+    const THIRD: &str = "20250103120000_add_tags";
+    let dir = folder();
+    let db = postgres().await;
+    let ours = pm(dir.root()).env("DATABASE_URL", db.url());
+    let prisma_says_up_to_date = |what: &str| {
+        for v in PrismaVersion::ALL {
+            let out = oracle_of(v).run(db.url(), &dir.path(), &["migrate", "status"]);
+            assert_eq!(out.code, Some(0), "{v}, {what}:\n{}", out.all());
+            assert!(out.all().contains("Database schema is up to date!"), "{v}, {what}:\n{}", out.all());
+        }
+    };
+    ours.run(&["migrate", "deploy"]).expect(0);
+    let posts_sql = dir.path().join(POSTS).join("migration.sql");
+    let original = std::fs::read_to_string(&posts_sql).unwrap();
+
+    dir.write(POSTS, &format!("{original}-- edited after it was applied\n"));
+    ours.run(&["migrate", "status"]).expect(1).has(&["modified after they were applied", POSTS]);
+    prisma_says_up_to_date("edited");
+    dir.write(POSTS, &original);
+
+    dir.write(THIRD, "CREATE TABLE \"Tag\" (\"id\" SERIAL PRIMARY KEY);\n");
+    ours.run(&["migrate", "deploy"]).expect(0);
+    std::fs::remove_dir_all(dir.path().join(THIRD)).unwrap();
+    ours.run(&["migrate", "status"]).expect(1).has(&["missing from", THIRD]);
+    prisma_says_up_to_date("missing locally");
+    sqlx_delete_rows(db.url(), THIRD).await;
+
+    dir.write(THIRD, "CREATE TABLE \"Tag2\" (\"id\" SERIAL PRIMARY KEY);\nINSERT INTO \"Nope\" VALUES (1);\n");
+    ours.run(&["migrate", "deploy"]).expect(1).has(&["P3018"]);
+    ours.run(&["migrate", "resolve", "--rolled-back", THIRD]).expect(0);
+    ours.run(&["migrate", "status"]).expect(1).has(&["have not yet been applied:", THIRD]);
+    let out = oracle_of(PrismaVersion::V6).run(db.url(), &dir.path(), &["migrate", "status"]);
+    assert_eq!(out.code, Some(0), "prisma 6.16.1, rolled back:\n{}", out.all());
+    assert!(out.all().contains("Database schema is up to date!"), "prisma 6.16.1, rolled back:\n{}", out.all());
+    let out = oracle_of(PrismaVersion::V7).run(db.url(), &dir.path(), &["migrate", "status"]);
+    assert_eq!(out.code, Some(1), "prisma 7.10.1, rolled back:\n{}", out.all());
+    assert_eq!(listed_pending(&out.all()), [THIRD], "prisma 7.10.1, rolled back:\n{}", out.all());
+}
+
+async fn sqlx_delete_rows(url: &str, name: &str) {
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
+    sqlx::query("DELETE FROM _prisma_migrations WHERE migration_name = $1").bind(name).execute(&pool).await.unwrap();
+    pool.close().await;
 }
 
 #[tokio::test]
