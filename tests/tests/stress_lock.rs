@@ -4,7 +4,9 @@
 //!
 //! - a holder killed with SIGKILL at the gate blocks the next deployer only until the server notices the dead
 //!   session: the waiter gets the lock while the gate is still closed (so from the dead holder, not from a
-//!   finished one) and stops with P3009 naming the interrupted migration, the state the kill left;
+//!   finished one) and stops with P3009 naming the interrupted migration, the state the kill left (MySQL,
+//!   SQLite); on PostgreSQL the killed migration's row and script were one transaction, rolled back, so the
+//!   waiter applies it again and finishes the deploy;
 //! - a live holder makes a waiter wait, logging every few seconds that it waits for the migration lock;
 //! - a wait longer than the lock timeout is P1002 naming the lock, on PostgreSQL, MySQL and SQLite.
 //!
@@ -15,7 +17,7 @@ mod stress_support;
 use std::time::{Duration, Instant};
 
 use prisma_migrations_tests::{Gate, MigrationsDir, ScratchDir};
-use stress_support::{Kind, Target, Watched, spawn, text, wait_all, wait_file};
+use stress_support::{Kind, Row, Target, Watched, spawn, text, wait_all, wait_file};
 
 const FIRST: &str = "20250101000000_create_first";
 const SLOW: &str = "20250101000100_slow_backfill";
@@ -57,7 +59,11 @@ async fn killed_holder(kind: Kind) {
     wait_file(&signal, HANG_GUARD).await;
     holder.kill().expect("SIGKILL the holder");
     let killed = Instant::now();
-    let _ = holder.wait();
+    holder.wait().expect("reap the killed holder");
+    if kind == Kind::Postgres {
+        postgres_waiter_reapplies(&target, gate, waiter, killed).await;
+        return;
+    }
     let out = tokio::task::spawn_blocking(move || wait_all(vec![waiter], HANG_GUARD)).await.expect("join").remove(0);
     eprintln!("stress_lock {kind:?}: the waiter got the lock {:?} after the holder was killed", killed.elapsed());
     let stderr = text(&out.stderr);
@@ -72,6 +78,31 @@ async fn killed_holder(kind: Kind) {
     let tables = raw.tables().await;
     raw.close().await;
     assert_eq!(tables.contains(&"slow_a".to_owned()), kind != Kind::Postgres, "{kind:?}: {tables:?}");
+}
+
+/// PostgreSQL: a migration's start row, script and finish are one transaction (runtime/src/backend/postgres.rs),
+/// so the server rolled all of the killed holder's migration back: the waiter, holding the lock while the gate is
+/// still closed (so from the dead holder), finds the migration pending and applies it again, reaching the gate
+/// itself; once the gate opens it finishes every migration, each with one finished row.
+async fn postgres_waiter_reapplies(target: &Target, gate: Gate, waiter: std::process::Child, killed: Instant) {
+    gate.wait_reached().await;
+    eprintln!("stress_lock Postgres: the waiter got the lock {:?} after the holder was killed", killed.elapsed());
+    gate.open().await;
+    let out = tokio::task::spawn_blocking(move || wait_all(vec![waiter], HANG_GUARD)).await.expect("join").remove(0);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let raw = target.raw().await;
+    let tables = raw.tables().await;
+    let rows = raw.rows().await.expect("_prisma_migrations exists");
+    raw.close().await;
+    for t in ["first", "slow_a", "last"] {
+        assert!(tables.contains(&t.to_owned()), "{t} missing: {tables:?}");
+    }
+    let expected: Vec<Row> = [FIRST, SLOW, LAST]
+        .iter()
+        .map(|n| Row { name: (*n).to_owned(), finished: true, rolled_back: false, steps: 1 })
+        .collect();
+    assert_eq!(rows, expected, "one finished row per migration, none left by the killed holder");
 }
 
 #[tokio::test(flavor = "multi_thread")]
