@@ -91,6 +91,62 @@ impl ConnectOptions {
     }
 }
 
+/// A Prisma-style database URL parsed once (relative `file:` paths resolved), to create and connect without
+/// parsing again. Shows only its redacted form.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), prisma_migrations::Error> {
+/// use prisma_migrations::{ConnectOptions, Database, DatabaseUrl};
+/// let url = DatabaseUrl::parse("file:./dev.db", &ConnectOptions::new().base_dir("prisma"))?;
+/// Database::create_if_missing_parsed(&url).await?;
+/// let db = Database::connect_parsed(&url).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct DatabaseUrl {
+    /// Kept for error messages, which redact or scrub it.
+    raw: String,
+    redacted: String,
+    target: Target,
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DatabaseUrl").field(&self.redacted).finish()
+    }
+}
+
+impl DatabaseUrl {
+    /// Parses a URL as [`Database::connect_with`] does; only the options' base directory is used.
+    ///
+    /// # Errors
+    /// [`Error::InvalidUrl`] (P1013) naming the part at fault, or [`Error::FeatureDisabled`] for a database this
+    /// build does not include.
+    pub fn parse(url: &str, opts: &ConnectOptions) -> Result<Self, Error> {
+        let target = url::parse(url, &opts.base_dir)?;
+        Ok(Self { raw: url.to_owned(), redacted: url::redact_url(url), target })
+    }
+
+    /// Which database the URL is for.
+    pub fn kind(&self) -> DatabaseKind {
+        match &self.target {
+            #[cfg(feature = "postgres")]
+            Target::Postgres { .. } => DatabaseKind::Postgres,
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite { .. } => DatabaseKind::Sqlite,
+            #[cfg(feature = "mysql")]
+            Target::MySql { .. } => DatabaseKind::MySql,
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Target::Never(n) => match *n {},
+        }
+    }
+
+    /// The URL with its password hidden (see [`redact_url`](crate::redact_url)).
+    pub fn redacted(&self) -> &str {
+        &self.redacted
+    }
+}
+
 #[derive(Clone)]
 pub(crate) enum Pool {
     #[cfg(feature = "postgres")]
@@ -143,12 +199,20 @@ impl Database {
     /// # Errors
     /// As [`Database::connect`].
     pub async fn connect_with(url: &str, opts: &ConnectOptions) -> Result<Self, Error> {
+        let url = DatabaseUrl::parse(url, opts)?;
         if opts.create_if_missing {
-            Self::create_if_missing(url, opts).await?;
+            Self::create_if_missing_parsed(&url).await?;
         }
-        let target = url::parse(url, &opts.base_dir)?;
-        let pool = connect_target(url, target).await?;
-        Ok(Self { pool, url: Some(url::redact_url(url)) })
+        Self::connect_parsed(&url).await
+    }
+
+    /// [`Database::connect`] with a URL already parsed.
+    ///
+    /// # Errors
+    /// As [`Database::connect`], but for the URL's syntax, which [`DatabaseUrl::parse`] checked.
+    pub async fn connect_parsed(url: &DatabaseUrl) -> Result<Self, Error> {
+        let pool = connect_target(&url.raw, url.target.clone()).await?;
+        Ok(Self { pool, url: Some(url.redacted.clone()) })
     }
 
     /// Creates the database when it does not exist, as `prisma migrate deploy` does first: the SQLite file
@@ -158,8 +222,15 @@ impl Database {
     /// # Errors
     /// As [`Database::connect`], and [`Error::Database`] when the server refuses to create it.
     pub async fn create_if_missing(url: &str, opts: &ConnectOptions) -> Result<bool, Error> {
-        let target = url::parse(url, &opts.base_dir)?;
-        crate::backend::create_if_missing(url, target).await
+        Self::create_if_missing_parsed(&DatabaseUrl::parse(url, opts)?).await
+    }
+
+    /// [`Database::create_if_missing`] with a URL already parsed.
+    ///
+    /// # Errors
+    /// As [`Database::create_if_missing`].
+    pub async fn create_if_missing_parsed(url: &DatabaseUrl) -> Result<bool, Error> {
+        crate::backend::create_if_missing(&url.raw, url.target.clone()).await
     }
 
     /// Which database this is.

@@ -55,7 +55,7 @@ mod migrator;
 mod report;
 mod url;
 
-pub use database::{ConnectOptions, Database, DatabaseKind};
+pub use database::{ConnectOptions, Database, DatabaseKind, DatabaseUrl};
 pub use error::{Error, FailedMigration};
 pub use lock::DISABLE_LOCK_ENV;
 pub use migrations::{Migration, MigrationId, MigrationSource, Migrations};
