@@ -212,6 +212,13 @@ pub fn load(dir: &Path, options: &Options) -> Result<Folder, Vec<Problem>> {
     }
 }
 
+/// The lock-file rules alone, against a `checksums.lock` that is not (or not yet) the folder's: every locked
+/// migration whose file was edited or whose folder is gone, and every unlocked one that sorts before the newest
+/// locked one. For `prisma-migrations lock`, which refuses to rewrite a lock file that would break them.
+pub fn lock_problems(folder: &Folder, lock: &LockFile) -> Vec<Problem> {
+    rules::lock_problems(folder, lock)
+}
+
 /// A folder read for a command that runs migrations, with the problems that do not stop it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loaded {

@@ -227,7 +227,15 @@ fn check_order(folder: &Folder, options: &Options, problems: &mut Vec<Problem>) 
 }
 
 fn check_locked(folder: &Folder, problems: &mut Vec<Problem>) {
-    let Some(lock) = &folder.checksums_lock else { return };
+    if let Some(lock) = &folder.checksums_lock {
+        problems.extend(lock_problems(folder, lock));
+    }
+}
+
+/// What keeps `lock` from being the folder's `checksums.lock`: locked migrations edited or gone, and new ones
+/// that sort before the newest locked one.
+pub(crate) fn lock_problems(folder: &Folder, lock: &lockfile::LockFile) -> Vec<Problem> {
+    let mut problems = Vec::new();
     // Indexed by name: a long history has hundreds of locked migrations.
     let by_name: std::collections::HashMap<&str, &crate::ScannedMigration> =
         folder.migrations.iter().map(|m| (m.name.as_str(), m)).collect();
@@ -254,7 +262,9 @@ fn check_locked(folder: &Folder, problems: &mut Vec<Problem>) {
             Some(_) => {}
         }
     }
-    let Some(newest) = lock.entries.iter().map(|e| e.name.as_str()).max_by(|a, b| order::cmp(a, b)) else { return };
+    let Some(newest) = lock.entries.iter().map(|e| e.name.as_str()).max_by(|a, b| order::cmp(a, b)) else {
+        return problems;
+    };
     for m in &folder.migrations {
         if order::cmp(&m.name, newest) == Ordering::Less && !locked.contains(m.name.as_str()) {
             problems.push(Problem {
@@ -267,4 +277,5 @@ fn check_locked(folder: &Folder, problems: &mut Vec<Problem>) {
             });
         }
     }
+    problems
 }

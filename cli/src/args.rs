@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use prisma_migrations::fleet::DEFAULT_CONCURRENCY;
+use prisma_migrations_build::lint::{Level, LintConfig};
 
 const TOP_AFTER: &str = "The database URL comes from --database-url, else the DATABASE_URL environment variable, else \
 DATABASE_URL in a `.env` file in the current directory or beside the migrations folder (prisma/.env); the real \
@@ -125,7 +127,7 @@ pub enum Command {
     rule, why and the remedy; acknowledge one with `-- prisma-migrations: allow <rule>: <reason>` on the line above \
     the statement. Exit codes: 0 no error-level finding (warnings are listed); 1 error-level findings or an \
     unreadable folder; 2 wrong usage (an unknown rule or level).")]
-    Lint(crate::lint::LintArgs),
+    Lint(LintArgs),
 
     /// Run SQL against the database (Prisma's `db execute`).
     #[command(subcommand)]
@@ -133,7 +135,7 @@ pub enum Command {
 
     /// Deploy to many databases or schemas at once (`fleet deploy --targets FILE`).
     #[command(subcommand)]
-    Fleet(crate::fleet::Fleet),
+    Fleet(Fleet),
 }
 
 #[derive(Debug, Subcommand)]
@@ -289,5 +291,64 @@ mod tests {
         assert!(Cli::try_parse_from(["pm", "migrate", "resolve"]).is_err());
         assert!(Cli::try_parse_from(["pm", "migrate", "resolve", "--applied", "a", "--rolled-back", "b"]).is_err());
         assert!(Cli::try_parse_from(["pm", "migrate", "resolve", "--rolled-back", "b"]).is_ok());
+    }
+}
+
+/// `lint [--rule RULE=LEVEL]… [--provider P]`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Set a rule's level, as the macros' `lint(rule = "level")`: `--rule ban-drop-column=warn`; repeatable.
+    /// Levels: off, warn, error.
+    #[arg(long = "rule", value_name = "RULE=LEVEL", value_parser = parse_setting)]
+    pub rules: Vec<(String, Level)>,
+
+    /// The provider to lint for when the folder has no `migration_lock.toml` (postgresql, mysql, sqlite,
+    /// cockroachdb); checked against it otherwise, as the macros' `provider`.
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+}
+
+fn parse_setting(s: &str) -> Result<(String, Level), String> {
+    let (name, level) =
+        s.split_once('=').ok_or_else(|| format!("expected `RULE=LEVEL`, e.g. `ban-drop-column=warn`, got `{s}`"))?;
+    LintConfig::parse_setting(name.trim(), level.trim())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Fleet {
+    /// Apply every pending migration to each database or schema listed in a targets file, a few at a time; a
+    /// failing target does not stop the others.
+    #[command(after_long_help = "The targets file has one database URL per line (blank lines and lines starting \
+    with # are skipped); schemas of one PostgreSQL database are listed as URLs that differ in `?schema=`. A \
+    relative `file:` URL is resolved like --database-url's. Each target is deployed as `migrate deploy` deploys \
+    it (created when missing, P3005/P3009/P3018 … per target). Targets that share Prisma's migration lock (the \
+    schemas of one PostgreSQL database, the databases of one MySQL server) are deployed under one lock taken \
+    once, so they run concurrently while other deployers wait. A target listed twice fails (P1013). At the end, \
+    a table: target (password hidden), migrations applied, duration, result or error code, then each error. \
+    Exit codes: 0 every target up to date; 1 any target failed; 2 wrong usage.")]
+    Deploy(FleetDeployArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FleetDeployArgs {
+    /// The targets file: one database URL per line.
+    #[arg(long, value_name = "FILE")]
+    pub targets: PathBuf,
+
+    /// How many targets to deploy at once.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
+    pub concurrency: usize,
+
+    #[command(flatten)]
+    pub strictness: Strictness,
+}
+
+impl Fleet {
+    /// The command's name as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Deploy(_) => "fleet deploy",
+        }
     }
 }

@@ -9,7 +9,7 @@ use crate::args::Global;
 use crate::dotenv::Env;
 use crate::failure::Failure;
 use crate::output::Printer;
-use prisma_migrations::{ConnectOptions, Database, DatabaseKind, Migrations, redact_url};
+use prisma_migrations::{ConnectOptions, Database, DatabaseKind, DatabaseUrl, Migrations, redact_url};
 
 /// The folder Prisma uses when nothing else is said.
 pub(crate) const DEFAULT_DIR: &str = "prisma/migrations";
@@ -143,16 +143,18 @@ impl<'a> Ctx<'a> {
     /// Connects; with `create`, first creates the database when missing and says so (as `migrate deploy`).
     /// Returns whether it was created.
     pub async fn connect(&self, url: &str, create: bool) -> Result<(Database, bool), Failure> {
-        let opts = ConnectOptions::new().base_dir(self.base_dir());
+        // Parsed once for both steps.
+        let parsed =
+            DatabaseUrl::parse(url, &ConnectOptions::new().base_dir(self.base_dir())).map_err(|e| self.fail(&e))?;
         let mut created = false;
         if create {
-            created = Database::create_if_missing(url, &opts).await.map_err(|e| self.fail(&e))?;
+            created = Database::create_if_missing_parsed(&parsed).await.map_err(|e| self.fail(&e))?;
             if created {
                 let what = describe(url, &self.base_dir());
                 self.p.line(&self.p.out.green(&format!("Created the database: {what}")));
             }
         }
-        let db = Database::connect_with(url, &opts).await.map_err(|e| self.fail(&e))?;
+        let db = Database::connect_parsed(&parsed).await.map_err(|e| self.fail(&e))?;
         Ok((db, created))
     }
 

@@ -1,54 +1,11 @@
 //! `fleet deploy`: the migrations applied to every database or schema listed in a targets file, a bounded number
 //! at a time, then one table with a row per target. Built on [`prisma_migrations::fleet`].
 
-use std::path::PathBuf;
-
-use clap::{Args, Subcommand};
-
-use crate::args::Strictness;
+use crate::args::{Fleet, FleetDeployArgs};
 use crate::context::Ctx;
 use crate::failure::Failure;
 use crate::output::{Json, plural};
-use prisma_migrations::fleet::{self, DEFAULT_CONCURRENCY, FleetOptions, FleetReport};
-
-#[derive(Debug, Subcommand)]
-pub enum Fleet {
-    /// Apply every pending migration to each database or schema listed in a targets file, a few at a time; a
-    /// failing target does not stop the others.
-    #[command(after_long_help = "The targets file has one database URL per line (blank lines and lines starting \
-    with # are skipped); schemas of one PostgreSQL database are listed as URLs that differ in `?schema=`. A \
-    relative `file:` URL is resolved like --database-url's. Each target is deployed as `migrate deploy` deploys \
-    it (created when missing, P3005/P3009/P3018 … per target). Targets that share Prisma's migration lock (the \
-    schemas of one PostgreSQL database, the databases of one MySQL server) are deployed under one lock taken \
-    once, so they run concurrently while other deployers wait. A target listed twice fails (P1013). At the end, \
-    a table: target (password hidden), migrations applied, duration, result or error code, then each error. \
-    Exit codes: 0 every target up to date; 1 any target failed; 2 wrong usage.")]
-    Deploy(FleetDeployArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct FleetDeployArgs {
-    /// The targets file: one database URL per line.
-    #[arg(long, value_name = "FILE")]
-    pub targets: PathBuf,
-
-    /// How many targets to deploy at once.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY,
-        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
-    pub concurrency: usize,
-
-    #[command(flatten)]
-    pub strictness: Strictness,
-}
-
-impl Fleet {
-    /// The command's name as typed.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Deploy(_) => "fleet deploy",
-        }
-    }
-}
+use prisma_migrations::fleet::{self, FleetOptions, FleetReport};
 
 pub(crate) async fn run(ctx: &Ctx<'_>, command: &Fleet) -> Result<Json, Failure> {
     match command {

@@ -15,7 +15,8 @@
 //!
 //! There `--migrations` is not needed, except by `lock`, which writes the folder's `checksums.lock`.
 //!
-//! Adding a command (e.g. `fleet deploy`): a variant of `args::Command` with its clap arguments and an
+//! Adding a command (e.g. `fleet deploy`): a variant of `args::Command` with its clap arguments (all clap types
+//! live in `args.rs`, which uses no other module here, so the command files depend on it and not the reverse) and an
 //! `after_long_help` that states what it changes and its exit codes, its name in `Command::name` (the JSON
 //! `command` field), and a line in `dispatch` calling `async fn(&Ctx, &Args) -> Result<Json, Failure>` in its own
 //! file here. `Ctx` gives the migrations, the URL (flag, environment, `.env`), `preamble` and `connect_for`

@@ -2,34 +2,14 @@
 //! It reads the folder with the same function as the macros and lints the same migrations (those not in
 //! `checksums.lock`) with the same rules, so it reports what `cargo build` would.
 
-use clap::Args;
 use prisma_migrations_build::lint::{self, Level, LintConfig};
 use prisma_migrations_build::{Provider, read_lock_toml_provider};
 
+use crate::args::LintArgs;
 use crate::context::Ctx;
 use crate::failure::Failure;
 use crate::output::{Json, plural};
 use prisma_migrations::Error;
-
-/// `lint [--rule RULE=LEVEL]… [--provider P]`.
-#[derive(Debug, Args)]
-pub struct LintArgs {
-    /// Set a rule's level, as the macros' `lint(rule = "level")`: `--rule ban-drop-column=warn`; repeatable.
-    /// Levels: off, warn, error.
-    #[arg(long = "rule", value_name = "RULE=LEVEL", value_parser = parse_setting)]
-    pub rules: Vec<(String, Level)>,
-
-    /// The provider to lint for when the folder has no `migration_lock.toml` (postgresql, mysql, sqlite,
-    /// cockroachdb); checked against it otherwise, as the macros' `provider`.
-    #[arg(long, value_name = "PROVIDER")]
-    pub provider: Option<String>,
-}
-
-fn parse_setting(s: &str) -> Result<(String, Level), String> {
-    let (name, level) =
-        s.split_once('=').ok_or_else(|| format!("expected `RULE=LEVEL`, e.g. `ban-drop-column=warn`, got `{s}`"))?;
-    LintConfig::parse_setting(name.trim(), level.trim())
-}
 
 pub(crate) fn lint(ctx: &Ctx<'_>, a: &LintArgs) -> Result<Json, Failure> {
     let dir = ctx.migrations_dir();

@@ -76,39 +76,18 @@ fn read_old(path: &Path, force: bool) -> Result<Option<LockFile>, Failure> {
 }
 
 /// Every migration of the folder. A locked checksum that still matches (Prisma's CRLF-tolerant comparison) is
-/// kept as written, so a refresh does not churn.
+/// kept as written, so a refresh does not churn. The lock-file rules are build-support's, so `lock` refuses
+/// exactly what a build would reject.
 fn from_folder(folder: &Folder, old: Option<&LockFile>, force: bool) -> Result<Vec<(String, String)>, Failure> {
-    let mut problems = Vec::new();
-    let mut pairs = Vec::new();
-    for m in &folder.migrations {
-        let locked = old.and_then(|o| o.get(&m.name));
-        match locked {
-            Some(e) if checksum::matches(&e.checksum, &m.sql) => pairs.push((m.name.clone(), e.checksum.clone())),
-            Some(e) => {
-                problems.push(format!(
-                    "`{}` was edited after it was locked (locked {}…, the file hashes to {}…)",
-                    m.name,
-                    &e.checksum[..12.min(e.checksum.len())],
-                    &m.checksum[..12]
-                ));
-                pairs.push((m.name.clone(), m.checksum.clone()));
-            }
-            None => pairs.push((m.name.clone(), m.checksum.clone())),
-        }
-    }
-    if let Some(old) = old {
-        for e in &old.entries {
-            if !folder.migrations.iter().any(|m| m.name == e.name) {
-                problems.push(format!("`{}` is locked but its folder is gone", e.name));
-            }
-        }
-        if let Some(newest) = old.entries.iter().map(|e| e.name.as_str()).max_by(|a, b| order::cmp(a, b)) {
-            let before = |m: &&ScannedMigration| order::cmp(&m.name, newest) == Ordering::Less;
-            for m in folder.migrations.iter().filter(|m| old.get(&m.name).is_none()).filter(before) {
-                problems.push(format!("`{}` is new but sorts before `{newest}`, the newest locked migration", m.name));
-            }
-        }
-    }
+    let pairs = folder
+        .migrations
+        .iter()
+        .map(|m| match old.and_then(|o| o.get(&m.name)) {
+            Some(e) if checksum::matches(&e.checksum, &m.sql) => (m.name.clone(), e.checksum.clone()),
+            _ => (m.name.clone(), m.checksum.clone()),
+        })
+        .collect();
+    let problems = old.map(|o| prisma_migrations_build::lock_problems(folder, o)).unwrap_or_default();
     if problems.is_empty() || force {
         return Ok(pairs);
     }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::backend::Conn;
-use crate::database::Pool;
+use crate::connect::Pool;
 use crate::{Database, Error, MigrationRecord};
 
 fn db_error(action: &'static str) -> impl Fn(sqlx::Error) -> Error {
@@ -20,7 +20,7 @@ impl Database {
     /// [`Error::ScriptFailed`] naming the failing statement; statements before it stay applied on MySQL and
     /// SQLite, PostgreSQL rolls the whole script back. Connection errors as [`Database::connect`].
     pub async fn execute_script(&self, sql: &str) -> Result<(), Error> {
-        let mut conn = Conn::pooled(self).await?;
+        let mut conn = Conn::pooled(&self.pool).await?;
         let result = conn.run_script(sql).await;
         conn.close().await;
         result.map_err(|e| Error::ScriptFailed { code: e.code, message: e.message, statement: e.statement })
@@ -28,7 +28,7 @@ impl Database {
 
     /// Every row of `_prisma_migrations` in `started_at` order, or `None` when the table does not exist.
     pub async fn migration_records(&self) -> Result<Option<Vec<MigrationRecord>>, Error> {
-        let mut conn = Conn::pooled(self).await?;
+        let mut conn = Conn::pooled(&self.pool).await?;
         let rows = conn.load_rows().await;
         conn.close().await;
         rows

@@ -3,59 +3,14 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use prisma_migrations_build::Provider;
-
 use crate::Error;
+use crate::connect::Pool;
+#[cfg(feature = "sqlite")]
+use crate::connect::connect_error;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use crate::connect::connect_within;
+use crate::kind::DatabaseKind;
 use crate::url::{self, PoolSettings, Target};
-
-/// Which database a [`Database`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DatabaseKind {
-    /// PostgreSQL (or a PostgreSQL-wire database such as CockroachDB).
-    Postgres,
-    /// SQLite.
-    Sqlite,
-    /// MySQL or MariaDB.
-    MySql,
-}
-
-impl DatabaseKind {
-    /// Whether migrations for this Prisma provider run on this kind of database.
-    pub fn accepts_provider(self, provider: Provider) -> bool {
-        matches!(
-            (self, provider),
-            (Self::Postgres, Provider::Postgresql | Provider::Cockroachdb)
-                | (Self::MySql, Provider::Mysql)
-                | (Self::Sqlite, Provider::Sqlite)
-        )
-    }
-
-    /// The kind a Prisma-style URL is for, from its scheme (`postgresql:`/`postgres:`, `mysql:`/`mariadb:`,
-    /// `file:`/`sqlite:`); `None` for any other.
-    pub fn of_url(url: &str) -> Option<Self> {
-        let scheme = url.split_once(':')?.0;
-        let is = |s: &str| scheme.eq_ignore_ascii_case(s);
-        if is("postgresql") || is("postgres") {
-            Some(Self::Postgres)
-        } else if is("mysql") || is("mariadb") {
-            Some(Self::MySql)
-        } else if is("file") || is("sqlite") {
-            Some(Self::Sqlite)
-        } else {
-            None
-        }
-    }
-}
-
-impl fmt::Display for DatabaseKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Postgres => "PostgreSQL",
-            Self::Sqlite => "SQLite",
-            Self::MySql => "MySQL",
-        })
-    }
-}
 
 /// How to connect: where relative `file:` paths start.
 #[derive(Debug, Clone)]
@@ -91,17 +46,60 @@ impl ConnectOptions {
     }
 }
 
+/// A Prisma-style database URL parsed once (relative `file:` paths resolved), to create and connect without
+/// parsing again. Shows only its redacted form.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), prisma_migrations::Error> {
+/// use prisma_migrations::{ConnectOptions, Database, DatabaseUrl};
+/// let url = DatabaseUrl::parse("file:./dev.db", &ConnectOptions::new().base_dir("prisma"))?;
+/// Database::create_if_missing_parsed(&url).await?;
+/// let db = Database::connect_parsed(&url).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
-pub(crate) enum Pool {
-    #[cfg(feature = "postgres")]
-    Postgres { pool: sqlx::PgPool, schema: Option<String> },
-    #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::SqlitePool),
-    #[cfg(feature = "mysql")]
-    MySql(sqlx::MySqlPool),
-    /// No database feature enabled: no value exists.
-    #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
-    Never(std::convert::Infallible),
+pub struct DatabaseUrl {
+    /// Kept for error messages, which redact or scrub it.
+    raw: String,
+    redacted: String,
+    target: Target,
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DatabaseUrl").field(&self.redacted).finish()
+    }
+}
+
+impl DatabaseUrl {
+    /// Parses a URL as [`Database::connect_with`] does; only the options' base directory is used.
+    ///
+    /// # Errors
+    /// [`Error::InvalidUrl`] (P1013) naming the part at fault, or [`Error::FeatureDisabled`] for a database this
+    /// build does not include.
+    pub fn parse(url: &str, opts: &ConnectOptions) -> Result<Self, Error> {
+        let target = url::parse(url, &opts.base_dir)?;
+        Ok(Self { raw: url.to_owned(), redacted: url::redact_url(url), target })
+    }
+
+    /// Which database the URL is for.
+    pub fn kind(&self) -> DatabaseKind {
+        match &self.target {
+            #[cfg(feature = "postgres")]
+            Target::Postgres { .. } => DatabaseKind::Postgres,
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite { .. } => DatabaseKind::Sqlite,
+            #[cfg(feature = "mysql")]
+            Target::MySql { .. } => DatabaseKind::MySql,
+            #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+            Target::Never(n) => match *n {},
+        }
+    }
+
+    /// The URL with its password hidden (see [`redact_url`](crate::redact_url)).
+    pub fn redacted(&self) -> &str {
+        &self.redacted
+    }
 }
 
 /// A database to migrate: a cheap-to-clone handle on an sqlx pool.
@@ -143,12 +141,20 @@ impl Database {
     /// # Errors
     /// As [`Database::connect`].
     pub async fn connect_with(url: &str, opts: &ConnectOptions) -> Result<Self, Error> {
+        let url = DatabaseUrl::parse(url, opts)?;
         if opts.create_if_missing {
-            Self::create_if_missing(url, opts).await?;
+            Self::create_if_missing_parsed(&url).await?;
         }
-        let target = url::parse(url, &opts.base_dir)?;
-        let pool = connect_target(url, target).await?;
-        Ok(Self { pool, url: Some(url::redact_url(url)) })
+        Self::connect_parsed(&url).await
+    }
+
+    /// [`Database::connect`] with a URL already parsed.
+    ///
+    /// # Errors
+    /// As [`Database::connect`], but for the URL's syntax, which [`DatabaseUrl::parse`] checked.
+    pub async fn connect_parsed(url: &DatabaseUrl) -> Result<Self, Error> {
+        let pool = connect_target(&url.raw, url.target.clone()).await?;
+        Ok(Self { pool, url: Some(url.redacted.clone()) })
     }
 
     /// Creates the database when it does not exist, as `prisma migrate deploy` does first: the SQLite file
@@ -158,8 +164,15 @@ impl Database {
     /// # Errors
     /// As [`Database::connect`], and [`Error::Database`] when the server refuses to create it.
     pub async fn create_if_missing(url: &str, opts: &ConnectOptions) -> Result<bool, Error> {
-        let target = url::parse(url, &opts.base_dir)?;
-        crate::backend::create_if_missing(url, target).await
+        Self::create_if_missing_parsed(&DatabaseUrl::parse(url, opts)?).await
+    }
+
+    /// [`Database::create_if_missing`] with a URL already parsed.
+    ///
+    /// # Errors
+    /// As [`Database::create_if_missing`].
+    pub async fn create_if_missing_parsed(url: &DatabaseUrl) -> Result<bool, Error> {
+        crate::backend::create_if_missing(&url.raw, url.target.clone()).await
     }
 
     /// Which database this is.
@@ -315,53 +328,4 @@ where
     let conn = connect_within(url, database, options, pool.connect_timeout).await?;
     let _ = sqlx::Connection::close(conn).await;
     Ok(())
-}
-
-/// One connection, within Prisma's `connect_timeout` (a server that never answers gives P1001 then, not after
-/// the operating system's TCP timeout).
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-pub(crate) async fn connect_within<O>(
-    url: &str,
-    database: &str,
-    options: &O,
-    timeout: Option<std::time::Duration>,
-) -> Result<O::Connection, Error>
-where
-    O: sqlx::ConnectOptions,
-    O::Connection: Sized,
-{
-    let connecting = options.connect();
-    match timeout {
-        Some(t) => tokio::time::timeout(t, connecting).await.map_err(|_| Error::CannotReach {
-            url: url::redact_url(url),
-            message: format!("no connection within {t:?} (`connect_timeout`)"),
-        })?,
-        None => connecting.await,
-    }
-    .map_err(|e| connect_error(url, database, &e))
-}
-
-/// Turns a connection error into P1000/P1001/P1003, password scrubbed.
-pub(crate) fn connect_error(url: &str, database: &str, e: &sqlx::Error) -> Error {
-    let redacted = url::redact_url(url);
-    if let sqlx::Error::Database(d) = e {
-        let code = d.code().map(std::borrow::Cow::into_owned).unwrap_or_default();
-        let message = url::scrub(d.message(), url);
-        // 3D000 invalid_catalog_name; MySQL 1049 unknown database.
-        if code == "3D000" || code == "42000" && message.contains("Unknown database") {
-            return Error::DatabaseMissing { database: database.to_owned() };
-        }
-        // 28P01/28000 PostgreSQL; 1045 access denied (sqlx reports SQLSTATE 28000 for MySQL too).
-        if code.starts_with("28") {
-            return Error::AuthenticationFailed { url: redacted, message };
-        }
-        return Error::Database { action: "connecting", code: Some(code), message };
-    }
-    let message = url::scrub(&e.to_string(), url);
-    match e {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => {
-            Error::CannotReach { url: redacted, message }
-        }
-        _ => Error::Database { action: "connecting", code: None, message },
-    }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::database::DatabaseKind;
+use crate::kind::DatabaseKind;
 
 /// Everything that can go wrong; [`Error::code`] gives Prisma's error code where Prisma has one, and every
 /// message with a code starts with it (`P3009: …`) so users can search it.

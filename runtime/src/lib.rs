@@ -46,17 +46,20 @@
 
 mod admin;
 mod backend;
+mod connect;
 mod database;
 mod error;
 pub mod fleet;
+mod kind;
 mod lock;
 mod migrations;
 mod migrator;
 mod report;
 mod url;
 
-pub use database::{ConnectOptions, Database, DatabaseKind};
+pub use database::{ConnectOptions, Database, DatabaseUrl};
 pub use error::{Error, FailedMigration};
+pub use kind::DatabaseKind;
 pub use lock::DISABLE_LOCK_ENV;
 pub use migrations::{Migration, MigrationId, MigrationSource, Migrations};
 pub use migrator::{DEFAULT_LOCK_TIMEOUT, Migrator};

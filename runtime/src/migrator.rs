@@ -282,7 +282,7 @@ impl<'m> Migrator<'m> {
     /// [`Error::NotUpToDate`] listing what is wrong; P3019; [`Error::Database`].
     pub async fn verify(&self, db: &Database) -> Result<(), Error> {
         self.check_provider(db)?;
-        let mut conn = Conn::pooled(db).await?;
+        let mut conn = Conn::pooled(&db.pool).await?;
         let verdict = self.verify_on(&mut conn).await;
         conn.close().await;
         verdict
@@ -295,7 +295,7 @@ impl<'m> Migrator<'m> {
     /// As [`Migrator::deploy`] before any script runs: P3019, P3005, P3009, edited/missing (strict).
     pub async fn plan(&self, db: &Database) -> Result<Plan, Error> {
         self.check_provider(db)?;
-        let mut conn = Conn::pooled(db).await?;
+        let mut conn = Conn::pooled(&db.pool).await?;
         let result = async {
             match conn.load_rows().await? {
                 Some(rows) => Ok((rows, false)),
@@ -410,7 +410,7 @@ impl<'m> Migrator<'m> {
 
 /// The rows, through a pooled connection; `None` when the table is missing.
 async fn read_rows(db: &Database) -> Result<Option<Vec<MigrationRecord>>, Error> {
-    let mut conn = Conn::pooled(db).await?;
+    let mut conn = Conn::pooled(&db.pool).await?;
     let rows = conn.load_rows().await;
     conn.close().await;
     rows

@@ -129,6 +129,7 @@ impl Default for PoolSettings {
 }
 
 /// A parsed URL, ready for the driver.
+#[derive(Clone)]
 #[allow(clippy::large_enum_variant, reason = "built once per connect, never stored")]
 pub(crate) enum Target {
     #[cfg(feature = "postgres")]

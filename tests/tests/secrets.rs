@@ -245,3 +245,18 @@ async fn no_password_in_any_output_mysql() {
     exec(format!("DROP USER '{user}'@'%'")).await;
     admin.close().await;
 }
+
+/// A URL parsed once for the CLI's create-then-connect (`DatabaseUrl`) shows only its redacted form.
+#[test]
+fn a_parsed_url_shows_no_password() {
+    use prisma_migrations::{ConnectOptions, DatabaseKind, DatabaseUrl};
+    for (url, kind) in [
+        (format!("postgresql://pm_user:{ENCODED}@127.0.0.1:5432/db?schema=s"), DatabaseKind::Postgres),
+        (format!("mysql://pm_user:{ENCODED}@127.0.0.1:3306/db"), DatabaseKind::MySql),
+    ] {
+        let parsed = DatabaseUrl::parse(&url, &ConnectOptions::new()).expect("a valid URL");
+        assert_eq!(parsed.kind(), kind);
+        assert!(parsed.redacted().contains("pm_user:***@127.0.0.1"), "{}", parsed.redacted());
+        assert_clean("DatabaseUrl", &format!("{parsed:?} {}", parsed.redacted()));
+    }
+}

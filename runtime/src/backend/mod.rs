@@ -78,7 +78,7 @@ mod sqlite;
 use chrono::{DateTime, Utc};
 
 use crate::Error;
-use crate::database::{Database, Pool};
+use crate::connect::Pool;
 use crate::report::MigrationRecord;
 use crate::url::Target;
 
@@ -241,8 +241,8 @@ macro_rules! dispatch {
 
 impl Conn {
     /// A new connection of its own (not from the pool), for commands that lock and write.
-    pub async fn dedicated(db: &Database) -> Result<Self, Error> {
-        Ok(match &db.pool {
+    pub async fn dedicated(pool: &Pool) -> Result<Self, Error> {
+        Ok(match pool {
             #[cfg(feature = "postgres")]
             Pool::Postgres { pool, schema } => Self::Postgres(postgres::Conn::dedicated(pool, schema.clone()).await?),
             #[cfg(feature = "sqlite")]
@@ -255,8 +255,8 @@ impl Conn {
     }
 
     /// A connection from the pool, for read-only commands (no lock, no new connection).
-    pub async fn pooled(db: &Database) -> Result<Self, Error> {
-        Ok(match &db.pool {
+    pub async fn pooled(pool: &Pool) -> Result<Self, Error> {
+        Ok(match pool {
             #[cfg(feature = "postgres")]
             Pool::Postgres { pool, schema } => Self::Postgres(postgres::Conn::pooled(pool, schema.clone()).await?),
             #[cfg(feature = "sqlite")]

@@ -167,7 +167,7 @@ pub(crate) async fn create_if_missing(
     database: &str,
     connect_timeout: Option<std::time::Duration>,
 ) -> Result<bool, Error> {
-    let mut conn = crate::database::connect_within(url, database, &server, connect_timeout).await?;
+    let mut conn = crate::connect::connect_within(url, database, &server, connect_timeout).await?;
     let exists = sqlx::query_scalar::<_, i64>("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")
         .bind(database)
         .fetch_optional(&mut conn)

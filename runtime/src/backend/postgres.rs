@@ -410,7 +410,7 @@ pub(crate) async fn create_if_missing(
     connect_timeout: Option<std::time::Duration>,
 ) -> Result<bool, Error> {
     let admin = options.clone().database("postgres");
-    let mut conn = crate::database::connect_within(url, "postgres", &admin, connect_timeout).await?;
+    let mut conn = crate::connect::connect_within(url, "postgres", &admin, connect_timeout).await?;
     let exists = sqlx::query_scalar::<_, i32>("SELECT 1 FROM pg_database WHERE datname = $1")
         .bind(database)
         .persistent(false)
@@ -430,7 +430,7 @@ pub(crate) async fn create_if_missing(
     }
     let _ = conn.close().await;
     if let Some(schema) = schema {
-        let mut conn = crate::database::connect_within(url, database, &options, connect_timeout).await?;
+        let mut conn = crate::connect::connect_within(url, database, &options, connect_timeout).await?;
         let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&schema));
         conn.execute(sqlx::AssertSqlSafe(sql)).await.map_err(|e| Error::db("creating the schema", &e))?;
         let _ = conn.close().await;

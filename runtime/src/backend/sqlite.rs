@@ -207,7 +207,7 @@ pub(crate) async fn create_if_missing(
     }
     let conn = SqliteConnection::connect_with(&options.create_if_missing(true).busy_timeout(Duration::from_secs(5)))
         .await
-        .map_err(|e| crate::database::connect_error(url, &path.display().to_string(), &e))?;
+        .map_err(|e| crate::connect::connect_error(url, &path.display().to_string(), &e))?;
     let _ = conn.close().await;
     Ok(true)
 }
