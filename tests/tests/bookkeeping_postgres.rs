@@ -109,3 +109,26 @@ async fn scripts_outside_a_transaction_block_are_finished_once() {
     pool.close().await;
     assert!(valid);
 }
+
+/// A script that commits part of itself (`BEGIN … COMMIT`) and then fails: its start row was committed with that
+/// part, so the failure is recorded on that row (one row, Prisma's P3018 and logs), not lost to a second INSERT
+/// of the same row.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_failing_after_its_own_commit_is_recorded_once() {
+    let env = Env::new(KIND).await;
+    let dir = MigrationsDir::new()
+        .add(M1, S1)
+        .add(M2, "BEGIN;\nCREATE TABLE committed_part (id INTEGER);\nCOMMIT;\nSELECT 1 / 0;\n");
+    let db = env.connect().await;
+    let err = Migrator::new(&dir.load()).deploy(&db).await.unwrap_err();
+    db.close().await;
+    assert_eq!(err.code(), Some("P3018"), "{err:?}");
+    assert!(err.to_string().contains(M2), "{err}");
+    let rows = env.rows().await;
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, [M1, M2], "{rows:?}");
+    let failed = &rows[1];
+    assert!(failed.finished.is_none() && failed.steps == 0, "{failed:?}");
+    assert!(failed.logs.as_deref().is_some_and(|l| l.contains("division by zero")), "{failed:?}");
+    assert!(env.has_table("committed_part").await);
+}

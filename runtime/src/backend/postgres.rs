@@ -315,7 +315,8 @@ impl Driver for Conn {
     /// not at all (Prisma commits the finish after the script, so a crash in between leaves a false failure; here
     /// that state cannot happen, and a crash mid-script leaves the migration pending, its script rolled back).
     /// The finish never shares a transaction with a later migration's writes. When the script fails, the
-    /// transaction rolls back and the start row is written again on its own, for the caller to record the error.
+    /// transaction rolls back and the start row is written again on its own (unless a `COMMIT` in the script
+    /// already committed it), for the caller to record the error.
     ///
     /// A script that cannot run in a transaction block (a lone `CREATE INDEX CONCURRENTLY`, `VACUUM`) fails at
     /// once with 25001 before doing anything: then the start row commits first and the script runs alone, exactly
@@ -341,7 +342,10 @@ impl Driver for Conn {
             }
             Err(mut e) => {
                 e.statement = e.statement.map(|s| s - 1);
-                self.insert_row(row).await?;
+                // The start row is usually rolled back with the script; a script that committed part of itself
+                // (`BEGIN … COMMIT`) committed it too, and that row is the one to record the failure on.
+                let again = format!("{} ON CONFLICT (id) DO NOTHING;\n", insert.trim_end().trim_end_matches(';'));
+                self.simple(again, "recording the migration start").await?;
                 Ok(Outcome::Failed(e))
             }
         };
