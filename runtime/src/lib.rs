@@ -44,9 +44,19 @@
     )
 )]
 
+/// A named crash point (see `crash_point.rs`); nothing without the `__failpoints` feature.
+macro_rules! crash_point {
+    ($name:literal) => {
+        #[cfg(feature = "__failpoints")]
+        $crate::crash_point::reached($name);
+    };
+}
+
 mod admin;
 mod backend;
 mod connect;
+#[cfg(feature = "__failpoints")]
+mod crash_point;
 mod database;
 mod error;
 pub mod fleet;

@@ -40,7 +40,10 @@ impl LockGuard {
             return Ok(Self { conn, locked: false, waited: Duration::ZERO });
         }
         match acquire(&mut conn, timeout).await {
-            Ok(waited) => Ok(Self { conn, locked: true, waited }),
+            Ok(waited) => {
+                crash_point!("lock-taken");
+                Ok(Self { conn, locked: true, waited })
+            }
             Err(e) => {
                 conn.close().await;
                 Err(e)
@@ -50,10 +53,11 @@ impl LockGuard {
 
     /// Releases the lock explicitly, then closes the connection (which would free it anyway).
     pub async fn release(mut self) {
-        if self.locked
-            && let Err(e) = self.conn.unlock().await
-        {
-            tracing::warn!(error = %e, "could not release the migration lock; closing the connection frees it");
+        if self.locked {
+            crash_point!("before-unlock");
+            if let Err(e) = self.conn.unlock().await {
+                tracing::warn!(error = %e, "could not release the migration lock; closing the connection frees it");
+            }
         }
         self.conn.close().await;
     }

@@ -164,6 +164,7 @@ impl<'m> Migrator<'m> {
             let span = tracing::info_span!("migration", name = m.name());
             match apply(conn, m, defer, observer).instrument(span).await {
                 Ok(duration) => {
+                    crash_point!("migration-done");
                     applied.push(AppliedMigration { name: m.name().to_owned(), duration });
                     observer(DeployEvent::Applied(&applied[applied.len() - 1]));
                 }
@@ -426,7 +427,9 @@ async fn init_table(conn: &mut Conn, check_empty: bool) -> Result<(), Error> {
             return Err(Error::SchemaNotEmpty { tables });
         }
     }
-    conn.create_table().await
+    conn.create_table().await?;
+    crash_point!("table-created");
+    Ok(())
 }
 
 fn new_id() -> String {
@@ -535,6 +538,7 @@ async fn rollback_locked(conn: &mut Conn, name: &str, down: &str, force: bool) -
             statement: e.statement,
         });
     }
+    crash_point!("down-script-done");
     let now = Utc::now();
     for r in own {
         conn.set_rolled_back(&r.id, now).await?;

@@ -192,10 +192,13 @@ pub(crate) trait Driver {
     /// the outcome, the start row exists afterwards (the caller records a failure in its `logs`).
     async fn apply(&mut self, row: &NewRow<'_>, sql: &str) -> Result<Outcome, Error> {
         self.insert_row(row).await?;
+        crash_point!("start-row");
         if let Err(e) = self.run_script(sql).await {
             return Ok(Outcome::Failed(e));
         }
+        crash_point!("script-done");
         self.add_step(row.id).await?;
+        crash_point!("step-counted");
         self.set_finished(row.id, Utc::now()).await?;
         Ok(Outcome::Applied)
     }
@@ -324,7 +327,9 @@ impl Conn {
     }
 
     pub async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        dispatch!(self, c => c.set_rolled_back(id, at).await)
+        let () = dispatch!(self, c => c.set_rolled_back(id, at).await)?;
+        crash_point!("rolled-back-row");
+        Ok(())
     }
 
     pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {

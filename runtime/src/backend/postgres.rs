@@ -136,6 +136,7 @@ impl Conn {
     /// The script (the start row already committed) and its finish in one message, so the finish commits with
     /// the script; a script that cannot run in a transaction block runs alone, its finish committed after it.
     async fn run_and_finish(&mut self, id: &str, sql: &str) -> Result<Outcome, Error> {
+        crash_point!("start-row");
         let Some(finish) = Self::finish_sql(id) else {
             if let Err(e) = self.run_script(sql).await {
                 return Ok(Outcome::Failed(e));
@@ -151,6 +152,7 @@ impl Conn {
                 if let Err(e) = self.run_script(sql).await {
                     return Ok(Outcome::Failed(e));
                 }
+                crash_point!("script-done");
                 self.simple(finish, "updating _prisma_migrations").await?;
                 Ok(Outcome::Applied)
             }

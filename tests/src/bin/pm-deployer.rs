@@ -2,7 +2,7 @@
 //! processes (contention, interop with the Prisma CLI, crash tests). Keep this interface stable.
 //!
 //! ```text
-//! pm-deployer <url> <migrations-dir> [deploy|status|verify|resolve-applied NAME|resolve-rolled-back NAME]
+//! pm-deployer <url> <migrations-dir> [deploy|status|verify|resolve-applied NAME|resolve-rolled-back NAME|rollback NAME]
 //! ```
 //!
 //! - `<url>`: a Prisma-style URL (`postgresql://…[?schema=x]`, `mysql://…`, `file:/abs/path.db`). A relative
@@ -14,7 +14,8 @@
 //!
 //! Output: exactly one line on stdout on success, starting with the command:
 //! `deploy: applied N of M migration(s)`, `status: up to date` / `status: not up to date (P pending, F failed,
-//! E edited, X missing locally)`, `verify: up to date`, `resolve-applied: NAME`, `resolve-rolled-back: NAME`.
+//! E edited, X missing locally)`, `verify: up to date`, `resolve-applied: NAME`, `resolve-rolled-back: NAME`,
+//! `rollback: NAME` (runs the migration's `down.sql`; only the latest applied migration).
 //! Exit code 0 on success; 1 on any error (and `status` exits 1 when not up to date, as Prisma's does).
 //! On error, stderr's first line is `pm-deployer: error <CODE>: <message>`, where `<CODE>` is the Prisma
 //! code (`P3009` …) or `-` when the error has none; the message never contains a password.
@@ -25,6 +26,7 @@
 //! `PM_DEPLOYER_LOCK_TIMEOUT_MS=<ms>`: the lock timeout (`Migrator::lock_timeout`) instead of the default.
 //! `PM_DEPLOYER_LOG=1`: the library's `tracing` events (INFO and up: lock waits, applied migrations) go to
 //! stderr, one line each, before the error line if any (off by default, so stderr stays one error line).
+//! `PM_CRASH_AT=<point>[#n]`: the library aborts the process at that named crash point (runtime/src/crash_point.rs).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -32,7 +34,7 @@ use std::process::ExitCode;
 use prisma_migrations::{ConnectOptions, Database, Error, Migrations, Migrator};
 
 const USAGE: &str =
-    "usage: pm-deployer <url> <migrations-dir> [deploy|status|verify|resolve-applied NAME|resolve-rolled-back NAME]";
+    "usage: pm-deployer <url> <migrations-dir> [deploy|status|verify|resolve-applied NAME|resolve-rolled-back NAME|rollback NAME]";
 
 enum Command {
     Deploy,
@@ -40,6 +42,7 @@ enum Command {
     Verify,
     ResolveApplied(String),
     ResolveRolledBack(String),
+    Rollback(String),
 }
 
 impl Command {
@@ -56,6 +59,7 @@ fn parse(args: &[String]) -> Option<(String, String, Command)> {
         (Some("verify"), None) => Command::Verify,
         (Some("resolve-applied"), Some(name)) if args.len() == 4 => Command::ResolveApplied(name.clone()),
         (Some("resolve-rolled-back"), Some(name)) if args.len() == 4 => Command::ResolveRolledBack(name.clone()),
+        (Some("rollback"), Some(name)) if args.len() == 4 => Command::Rollback(name.clone()),
         _ => return None,
     };
     Some((url, dir, cmd))
@@ -100,6 +104,9 @@ async fn run(url: &str, dir: &Path, cmd: &Command) -> Result<(String, bool), Err
         }
         Command::ResolveRolledBack(name) => {
             migrator.resolve_rolled_back(&db, name).await.map(|()| (format!("resolve-rolled-back: {name}"), true))
+        }
+        Command::Rollback(name) => {
+            migrator.rollback(&db, name, false).await.map(|()| (format!("rollback: {name}"), true))
         }
     };
     db.close().await;
