@@ -84,13 +84,48 @@ async fn deploy_over_sslmode_require_is_a_tls_session() {
     db.drop_now().await;
 }
 
+/// A CA certificate (`openssl req -x509`) that signed neither test server's certificate.
+fn unrelated_ca(dir: &ScratchDir) -> std::path::PathBuf {
+    let ca = dir.path().join("other-ca.pem");
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=someone-else", "-days", "1"])
+        .arg("-keyout")
+        .arg(dir.path().join("other-ca.key"))
+        .arg("-out")
+        .arg(&ca)
+        .output()
+        .expect("openssl must be installed (Debian: apt-get install openssl)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    ca
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn prisma_accept_invalid_certs_is_tls_without_checking() {
-    // The CA is not given and the certificate is not trusted by the compiled-in roots: Prisma's default
-    // `sslaccept=accept_invalid_certs` connects anyway, and so must we.
+    // The server's certificate fails verification: the CA given as `sslcert` did not sign it. The two URLs differ
+    // only in `sslaccept`: `accept_invalid_certs` goes on over TLS, `strict` refuses, so a URL parser that ignored
+    // `sslaccept` (or let `sslcert` imply checking, as libpq's `require` does with a root certificate) fails one
+    // of the two. On PostgreSQL `accept_invalid_certs` is Prisma's default (quaint's `SslAcceptMode`), so
+    // leaving it out is the same as `sslmode=require`, as under Prisma.
+    let other = ScratchDir::new();
+    let query = format!("sslmode=require&sslcert={}&schema=public", unrelated_ca(&other).display());
     let db = Fresh::on(&postgres_tls_server().url).await;
-    let query = "sslmode=require&sslaccept=accept_invalid_certs&schema=public";
-    assert!(db.deploy_and_read_ssl(query, &ConnectOptions::default()).await.unwrap());
+    let opts = ConnectOptions::default();
+    let strict = refused(&db.url(&format!("{query}&sslaccept=strict")), &opts, &["certificate", "issuer"]).await;
+    eprintln!("strict against an unverifiable certificate: {strict}");
+    assert!(db.deploy_and_read_ssl(&format!("{query}&sslaccept=accept_invalid_certs"), &opts).await.unwrap());
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_accept_invalid_certs_is_tls_without_checking() {
+    // As on PostgreSQL: a certificate the given CA did not sign; only `sslaccept` differs between the two URLs.
+    let other = ScratchDir::new();
+    let query = format!("sslcert={}", unrelated_ca(&other).display());
+    let db = FreshMySql::on(&mysql_tls_server().url).await;
+    let opts = ConnectOptions::default();
+    refused(&db.url(&format!("{query}&sslaccept=strict")), &opts, &["certificate", "issuer"]).await;
+    let cipher = db.deploy_and_read_cipher(&format!("{query}&sslaccept=accept_invalid_certs"), &opts).await.unwrap();
+    assert!(!cipher.is_empty(), "the deploy's session was not TLS");
     db.drop_now().await;
 }
 
@@ -145,16 +180,7 @@ async fn verify_full_without_the_ca_is_refused() {
     refused(&db.url("sslmode=require&sslaccept=strict"), &opts, &why).await;
     // A CA that did not sign the server's certificate does not help either.
     let other = ScratchDir::new();
-    let other_ca = other.path().join("other-ca.pem");
-    let made = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=someone-else", "-days", "1"])
-        .arg("-keyout")
-        .arg(other.path().join("other-ca.key"))
-        .arg("-out")
-        .arg(&other_ca)
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let other_ca = unrelated_ca(&other);
     refused(&db.url(&format!("sslmode=verify-full&sslcert={}", other_ca.display())), &opts, &why).await;
     db.drop_now().await;
 }

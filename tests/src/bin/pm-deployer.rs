@@ -33,8 +33,7 @@ use std::process::ExitCode;
 
 use prisma_migrations::{ConnectOptions, Database, Error, Migrations, Migrator};
 
-const USAGE: &str =
-    "usage: pm-deployer <url> <migrations-dir> [deploy|status|verify|resolve-applied NAME|resolve-rolled-back NAME|rollback NAME]";
+const USAGE: &str = "usage: pm-deployer <url> <migrations-dir> [deploy|status|verify|resolve-applied NAME|resolve-rolled-back NAME|rollback NAME]";
 
 enum Command {
     Deploy,

@@ -30,11 +30,16 @@ pub struct Rng(u64);
 impl Rng {
     /// Seeded from `PM_STRESS_SEED`, else from the clock; the seed is printed so a failure can be replayed.
     pub fn new(what: &str) -> Self {
-        let seed = std::env::var("PM_STRESS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        Self::from_var("PM_STRESS_SEED", what)
+    }
+
+    /// Seeded from the environment variable `var`, else from the clock; prints `var=<seed>`.
+    pub fn from_var(var: &str, what: &str) -> Self {
+        let seed = std::env::var(var).ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
             let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
             u64::try_from(nanos.as_nanos() & u128::from(u64::MAX)).unwrap_or(1) | 1
         });
-        eprintln!("{what}: PM_STRESS_SEED={seed}");
+        eprintln!("{what}: {var}={seed}");
         Self(seed | 1)
     }
 
