@@ -1,4 +1,4 @@
-//! Named crash points for the crash tests (tests/tests/crash_points.rs): with the hidden `__failpoints` feature,
+//! Named crash points for the crash tests (`tests/tests/crash_points.rs`): with the hidden `__failpoints` feature,
 //! which only the workspace's tests package enables, `crash_point!("name")` aborts the process when
 //! `PM_CRASH_AT=name` (the first time it is reached) or `PM_CRASH_AT=name#n` (the n-th time) is set, so its
 //! connections drop as in a real crash. Without the feature the macro expands to nothing.
@@ -9,8 +9,9 @@
 //!
 //! The points are client-side steps between round trips. A point *inside* a script (between statement k and
 //! k+1) is not one of them: the server (MySQL's multi-statement query, PostgreSQL's one simple-query message)
-//! and sqlx's SQLite worker thread run ahead of the client reading the results, so an abort there would land
-//! at no fixed statement. The tests stop a script at a statement boundary with a gate (tests/src/gate.rs)
+//! and sqlx's SQLite worker thread (sqlx-sqlite 0.9 `connection/worker.rs`: it steps the statements and sends
+//! each result into a bounded channel) run ahead of the client reading the results, so an abort there would
+//! land at no fixed statement. The tests stop a script at a statement boundary with a gate (`tests/src/gate.rs`)
 //! and kill the process there instead.
 
 use std::sync::OnceLock;

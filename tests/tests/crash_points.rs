@@ -1,5 +1,5 @@
 //! A process running deploy, `resolve --applied`, `resolve --rolled-back` or `rollback` dies at each named step
-//! (crash_support: an `abort()` at a crash point of the library, or a SIGKILL at a gate between two statements
+//! (`crash_support`: an `abort()` at a crash point of the library, or a SIGKILL at a gate between two statements
 //! of a script), on PostgreSQL, MySQL/MariaDB and SQLite. Each case asserts the exact rows of
 //! `_prisma_migrations` (name, checksum against `sha256sum` of the file, finished, rolled back,
 //! `applied_steps_count`, `logs`), the tables in the catalog, what `status` says, and that the README's
@@ -230,7 +230,7 @@ async fn one_case(kind: Kind, label: &str, setup_as: Setup, cmd: Cmd, at: At, wa
         At::Gate(k) => gate.as_ref().map(|g| (k, matches!(cmd, Cmd::Rollback(_)), g.sql())),
         At::Point(..) => None,
     };
-    let history = History::new(kind, N, gated);
+    let history = History::new(kind, N, gated.as_ref());
     let broken_sha = setup(&target, &history, setup_as).await;
     crash(&target, &history, cmd, at, gate).await;
 

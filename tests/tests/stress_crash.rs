@@ -1,5 +1,5 @@
 //! A seeded random-kill soak: a `pm-deployer deploy` of five migrations (`CREATE TABLE a_k; CREATE TABLE b_k;`)
-//! dies at a point drawn at random from the named crash points and gates of `crash_points` (crash_support), in a
+//! dies at a point drawn at random from the named crash points and gates of `crash_points` (`crash_support`), in a
 //! random migration k; then the state is checked without the library, `status` must explain it, and the README's
 //! recovery steps must bring the database to fully applied. No sleeps and no CPU-calibrated statements: every
 //! kill lands at a named step.
@@ -94,7 +94,8 @@ async fn soak(kind: Kind) {
         let at = pick(&mut rng, points);
         let (got, how) = one_trial(kind, at, k).await;
         assert_eq!(got, *landed, "{kind:?} trial {trial}: {at:?} in {}", name(k));
-        eprintln!("{kind:?} trial {trial}: {at:?} in {} → {landed:?}; recovered: {how}", name(k));
+        let place = if got == Landed::BeforeMigrations { "before any migration".to_owned() } else { name(k) };
+        eprintln!("{kind:?} trial {trial}: {at:?} in {place} → {landed:?}; recovered: {how}");
         *figures.landed.entry(got).or_default() += 1;
         *figures.recovery.entry(how).or_default() += 1;
     }
@@ -121,7 +122,7 @@ async fn one_trial(kind: Kind, at: At, k: usize) -> (Landed, &'static str) {
         At::Gate(g) => gate.as_ref().map(|gate| (g, false, gate.sql())),
         At::Point(..) => None,
     };
-    let history = History::new(kind, N, gated);
+    let history = History::new(kind, N, gated.as_ref());
     crash(&target, &history, Cmd::Deploy, at, gate).await;
     let raw = target.raw().await;
     let rows = crash_support::rows(&raw).await;

@@ -26,7 +26,7 @@
 //! `PM_DEPLOYER_LOCK_TIMEOUT_MS=<ms>`: the lock timeout (`Migrator::lock_timeout`) instead of the default.
 //! `PM_DEPLOYER_LOG=1`: the library's `tracing` events (INFO and up: lock waits, applied migrations) go to
 //! stderr, one line each, before the error line if any (off by default, so stderr stays one error line).
-//! `PM_CRASH_AT=<point>[#n]`: the library aborts the process at that named crash point (runtime/src/crash_point.rs).
+//! `PM_CRASH_AT=<point>[#n]`: the library aborts the process at that named crash point (`runtime/src/crash_point.rs`).
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -4,10 +4,11 @@
 //! point, the state read without the library, and the README's recovery steps.
 //!
 //! How the process dies:
-//! - at a named crash point of the library (runtime/src/crash_point.rs): `PM_CRASH_AT=<point>#<n>` makes it
+//! - at a named crash point of the library (`runtime/src/crash_point.rs`): `PM_CRASH_AT=<point>#<n>` makes it
 //!   `abort()` there (its exit status shows SIGABRT and its stderr names the point);
 //! - between two statements of a script: the script stops at a gate (tests/src/gate.rs) and the process is
-//!   SIGKILLed there. A client-side hook cannot stop a script at a statement boundary (see crash_point.rs).
+//!   killed with SIGKILL there. A client-side hook cannot stop a script at a statement boundary (see
+//!   `crash_point.rs`).
 //!   PostgreSQL's server notices the dead client while the statement waits (the library sets
 //!   `client_connection_check_interval`) and rolls the script back; MySQL does not notice a dead client during
 //!   a statement, and would go on with the rest of the script once the gate opened (the state a crash leaves
@@ -58,7 +59,7 @@ impl Cmd {
 pub enum At {
     /// `PM_CRASH_AT=<point>#<n>`.
     Point(&'static str, usize),
-    /// SIGKILLed at a gate between the two statements of migration k's script (`migration.sql` for deploy,
+    /// Killed with SIGKILL at a gate between the two statements of migration k's script (`migration.sql` for deploy,
     /// `down.sql` for rollback).
     Gate(usize),
 }
@@ -120,10 +121,10 @@ pub fn broken_sql(kind: Kind, k: usize) -> String {
 impl History {
     /// `n` migrations; with `gate = Some((k, down, sql))` the gate's SQL between migration k's statements (in
     /// `down.sql` when `down`).
-    pub fn new(kind: Kind, n: usize, gate: Option<(usize, bool, String)>) -> Self {
+    pub fn new(kind: Kind, n: usize, gate: Option<&(usize, bool, String)>) -> Self {
         let mut dir = MigrationsDir::new().provider(kind.provider());
         for k in 1..=n {
-            let (up, down) = match &gate {
+            let (up, down) = match gate {
                 Some((g, false, sql)) if *g == k => (sql.as_str(), ""),
                 Some((g, true, sql)) if *g == k => ("", sql.as_str()),
                 _ => ("", ""),
@@ -249,8 +250,7 @@ pub async fn rows(raw: &Raw) -> Option<Vec<Row>> {
          FROM _prisma_migrations ORDER BY started_at, migration_name"
     );
     let sql = sqlx::AssertSqlSafe(sql);
-    type Tuple = (String, String, i64, i64, i64, Option<String>);
-    let got: Vec<Tuple> = match raw {
+    let got: Vec<(String, String, i64, i64, i64, Option<String>)> = match raw {
         Raw::Pg(p) => sqlx::query_as(sql).fetch_all(p).await,
         Raw::My(p) => sqlx::query_as(sql).fetch_all(p).await,
         Raw::Lite(p) => sqlx::query_as(sql).fetch_all(p).await,
