@@ -13,14 +13,15 @@
 //!   On PostgreSQL the start row, the script and both finishing UPDATEs travel in one simple-query message and
 //!   commit together (backend/postgres.rs), so those steps do not exist as separate moments; they do for a
 //!   script that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`), covered by its own case below. A
-//!   gate inside a PostgreSQL script rolls back the start row with the script: the migration is simply pending.
+//!   gate inside a PostgreSQL script rolls back the start row with the script: the migration is simply pending,
+//!   unless the script committed part of itself (`BEGIN; …; COMMIT;`), which commits the start row too.
 //!
 //! `cargo test -p prisma-migrations-tests --test crash_points`
 
 mod crash_support;
 mod stress_support;
 
-use crash_support::{At, Cmd, Effects, History, Recovery, Row, broken_sql, crash, gate_for, name, recover, run_ok};
+use crash_support::{At, Cmd, Effects, History, Recovery, Row, broken_sql, crash, name, prepare, recover, run_ok};
 use prisma_migrations::MigrationState;
 use stress_support::{Kind, Raw, Target};
 
@@ -89,6 +90,10 @@ fn cases(kind: Kind) -> Vec<(&'static str, Setup, Cmd, At, Option<Want>)> {
             } else {
                 want(true, vec![(1, Applied), (2, Started(0))], [All, Part, No], Recovery::UndoPartRolledBack(2))
             }
+        }),
+        ("deploy: a script that committed its first statement", Setup::Fresh, Cmd::Deploy, At::GateAfterCommit(2), {
+            // The script's own COMMIT commits the start row with the first statement on PostgreSQL too.
+            want(true, vec![(1, Applied), (2, Started(0))], [All, Part, No], Recovery::UndoPartRolledBack(2))
         }),
         ("deploy: script done, bookkeeping not", Setup::Fresh, Cmd::Deploy, At::Point("script-done", 2), {
             not_pg(want(true, vec![(1, Applied), (2, Started(0))], [All, All, No], Recovery::ResolveApplied(2)))
@@ -222,15 +227,7 @@ async fn setup(target: &Target, history: &History, setup: Setup) -> String {
 
 async fn one_case(kind: Kind, label: &str, setup_as: Setup, cmd: Cmd, at: At, want: &Want) -> Recovery {
     let target = Target::new(kind).await;
-    let gate = match at {
-        At::Gate(_) => Some(gate_for(&target).await),
-        At::Point(..) => None,
-    };
-    let gated = match at {
-        At::Gate(k) => gate.as_ref().map(|g| (k, matches!(cmd, Cmd::Rollback(_)), g.sql())),
-        At::Point(..) => None,
-    };
-    let history = History::new(kind, N, gated.as_ref());
+    let (history, gate) = prepare(&target, N, cmd, at).await;
     let broken_sha = setup(&target, &history, setup_as).await;
     crash(&target, &history, cmd, at, gate).await;
 

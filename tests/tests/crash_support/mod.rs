@@ -63,6 +63,30 @@ pub enum At {
     /// Killed with SIGKILL at a gate between the two statements of migration k's script (`migration.sql` for deploy,
     /// `down.sql` for rollback).
     Gate(usize),
+    /// The same, in a `migration.sql` that commits its first statement itself (`BEGIN; …; COMMIT;`) — on
+    /// PostgreSQL that commits the start row too (the statements before a `BEGIN` in one simple-query message
+    /// join its transaction).
+    GateAfterCommit(usize),
+}
+
+/// Where a gate goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateIn {
+    Up,
+    UpAfterCommit,
+    Down,
+}
+
+impl At {
+    /// The migration and script a gate goes in, for `cmd`; `None` for a crash point.
+    pub fn gate(self, cmd: Cmd) -> Option<(usize, GateIn)> {
+        match self {
+            Self::Gate(k) if matches!(cmd, Cmd::Rollback(_)) => Some((k, GateIn::Down)),
+            Self::Gate(k) => Some((k, GateIn::Up)),
+            Self::GateAfterCommit(k) => Some((k, GateIn::UpAfterCommit)),
+            Self::Point(..) => None,
+        }
+    }
 }
 
 /// How much of a migration's effects (`a_k`, `b_k`) exist.
@@ -92,9 +116,10 @@ pub struct History {
     pub dir: MigrationsDir,
 }
 
-fn up_sql(kind: Kind, k: usize, gate: &str) -> String {
+fn up_sql(kind: Kind, k: usize, gate: &str, commit: bool) -> String {
+    let (begin, commit) = if commit { ("BEGIN;\n", "COMMIT;\n") } else { ("", "") };
     format!(
-        "CREATE TABLE {a} ({id} INTEGER NOT NULL);\n{gate}CREATE TABLE {b} ({id} INTEGER NOT NULL);\n",
+        "{begin}CREATE TABLE {a} ({id} INTEGER NOT NULL);\n{commit}{gate}CREATE TABLE {b} ({id} INTEGER NOT NULL);\n",
         a = kind.q(&format!("a_{k}")),
         b = kind.q(&format!("b_{k}")),
         id = kind.q("id"),
@@ -120,17 +145,17 @@ pub fn broken_sql(kind: Kind, k: usize) -> String {
 }
 
 impl History {
-    /// `n` migrations; with `gate = Some((k, down, sql))` the gate's SQL between migration k's statements (in
-    /// `down.sql` when `down`).
-    pub fn new(kind: Kind, n: usize, gate: Option<&(usize, bool, String)>) -> Self {
+    /// `n` migrations; with `gate = Some((k, in, sql))` the gate's SQL between migration k's statements.
+    pub fn new(kind: Kind, n: usize, gate: Option<(usize, GateIn, &str)>) -> Self {
         let mut dir = MigrationsDir::new().provider(kind.provider());
         for k in 1..=n {
-            let (up, down) = match gate {
-                Some((g, false, sql)) if *g == k => (sql.as_str(), ""),
-                Some((g, true, sql)) if *g == k => ("", sql.as_str()),
-                _ => ("", ""),
+            let (up, down, commit) = match gate {
+                Some((g, GateIn::Up, sql)) if g == k => (sql, "", false),
+                Some((g, GateIn::UpAfterCommit, sql)) if g == k => (sql, "", true),
+                Some((g, GateIn::Down, sql)) if g == k => ("", sql, false),
+                _ => ("", "", false),
             };
-            dir = dir.add_with_down(&name(k), &up_sql(kind, k, up), &down_sql(kind, k, down));
+            dir = dir.add_with_down(&name(k), &up_sql(kind, k, up, commit), &down_sql(kind, k, down));
         }
         Self { kind, n, dir }
     }
@@ -142,7 +167,7 @@ impl History {
 
     /// Migration k's script without a gate (a fixed file after a failure).
     pub fn plain_sql(&self, k: usize) -> String {
-        up_sql(self.kind, k, "")
+        up_sql(self.kind, k, "", false)
     }
 
     fn file(&self, k: usize) -> PathBuf {
@@ -162,13 +187,15 @@ pub fn sha256sum(path: &Path) -> String {
     text(&out.stdout).split_whitespace().next().unwrap_or_default().to_owned()
 }
 
-/// A gate for a target's database.
-pub async fn gate_for(target: &Target) -> Gate {
-    match target.kind {
+/// A history of `n` migrations for a crash of `cmd` at `at`, and the closed gate `at` needs.
+pub async fn prepare(target: &Target, n: usize, cmd: Cmd, at: At) -> (History, Option<Gate>) {
+    let Some((k, gate_in)) = at.gate(cmd) else { return (History::new(target.kind, n, None), None) };
+    let gate = match target.kind {
         Kind::Postgres => Gate::postgres(&target.url).await,
         Kind::MySql => Gate::mysql(&target.url).await,
         Kind::Sqlite => Gate::sqlite(Path::new(&target.name).parent().expect("the SQLite file's directory")).await,
-    }
+    };
+    (History::new(target.kind, n, Some((k, gate_in, &gate.sql()))), Some(gate))
 }
 
 /// Runs `cmd` in a `pm-deployer` process to completion; panics unless it succeeds.
@@ -199,7 +226,7 @@ pub async fn crash(target: &Target, history: &History, cmd: Cmd, at: At, gate: O
             );
             assert!(stderr.contains(&format!("crash point {spec}: aborting")), "{stderr}");
         }
-        At::Gate(_) => {
+        At::Gate(_) | At::GateAfterCommit(_) => {
             let gate = gate.expect("a gate for At::Gate");
             let mut child = spawn(&target.url, &history.dir.path(), &args, &[]);
             gate.wait_reached().await;
