@@ -32,8 +32,21 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    /// The migration connection, in the session Prisma's engine gives a script. Prisma's engine (quaint over
+    /// mysql_async, `quaint/src/connector/mysql/native/mod.rs` `to_opts_builder`) runs nothing on connect, so the
+    /// server's `time_zone`, the handshake's character set (utf8mb4, `utf8mb4_general_ci`, as sqlx's handshake
+    /// too) and the global `sql_mode` apply. sqlx would run `SET time_zone='+00:00', NAMES utf8mb4` (turned off
+    /// here) and its handshake asks for `IGNORE_SPACE`, which the server adds to the session's `sql_mode`: the
+    /// global mode is restored. The bookkeeping does not depend on the zone: its `DATETIME(3)` values are bound
+    /// as naive UTC by the client, never `NOW()`.
     pub async fn dedicated(pool: &MySqlPool) -> Result<Self, Error> {
-        Ok(Self { link: Connection::dedicated(pool).await? })
+        let options = (*pool.connect_options()).clone().set_names(false).timezone(None);
+        let mut this = Self { link: Connection::dedicated_with(&options).await? };
+        this.c()
+            .execute("SET SESSION sql_mode = @@GLOBAL.sql_mode")
+            .await
+            .map_err(|e| Error::db("setting the session's sql_mode", &e))?;
+        Ok(this)
     }
 
     pub async fn pooled(pool: &MySqlPool) -> Result<Self, Error> {
