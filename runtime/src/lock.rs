@@ -37,12 +37,7 @@ impl LockGuard {
     /// Opens a connection of its own (a lock must never go back into the pool), refuses a server that is not
     /// of the migrations' `provider` and, with `lock` and a server that has one, takes the migration lock,
     /// waiting up to `timeout`.
-    pub async fn open(
-        db: &Database,
-        provider: Option<Provider>,
-        lock: bool,
-        timeout: Duration,
-    ) -> Result<Self, Error> {
+    pub async fn open(db: &Database, provider: Option<Provider>, lock: bool, timeout: Duration) -> Result<Self, Error> {
         let mut conn = Conn::dedicated(&db.pool).await?;
         if let Err(e) = conn.check_provider(provider) {
             conn.close().await;

@@ -1,6 +1,6 @@
 //! The session a migration's script runs in: the one Prisma's engine gives it (the role's, database's and
 //! server's defaults), not the driver's. PostgreSQL is compared with the real Prisma CLI (both releases) on twin
-//! databases; MySQL/MariaDB, which the oracle cannot run, with Prisma's engine source (quaint over mysql_async
+//! databases; MySQL/MariaDB, which the oracle cannot run, with Prisma's engine source (quaint over `mysql_async`
 //! runs nothing on connect: `quaint/src/connector/mysql/native/mod.rs`) on a private server whose global
 //! settings the test may change. The bookkeeping's timestamps stay UTC whatever the session's zone.
 
@@ -20,7 +20,10 @@ const PG_SCRIPT: &str = "CREATE TABLE tz AS SELECT current_setting('TimeZone') A
 
 async fn pg_exec(url: &str, sql: &str) {
     let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
     sqlx::Connection::close(conn).await.unwrap();
 }
 
@@ -131,7 +134,7 @@ async fn postgres_role_defaults_as_prisma() {
 }
 
 /// MariaDB with a global `time_zone` of +05:45, a global `sql_mode` and a latin1 database: the migration sees
-/// the server's zone and mode and the handshake's `utf8mb4_general_ci`, as under Prisma's mysql_async (which
+/// the server's zone and mode and the handshake's `utf8mb4_general_ci`, as under Prisma's `mysql_async` (which
 /// sends that collation in its handshake and runs no `SET`); sqlx's own session would be `+00:00`,
 /// `IGNORE_SPACE` added and, after its `SET NAMES utf8mb4`, the server's default utf8mb4 collation.
 #[tokio::test(flavor = "multi_thread")]

@@ -39,7 +39,10 @@ impl<DB: SqlxDatabase> Connection<DB> {
     }
 
     /// A new connection with `options` (the pool's, adjusted for the migration session), not one of the pool's.
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code, reason = "SQLite has no session to adjust"))]
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(dead_code, reason = "SQLite has no session to adjust")
+    )]
     pub async fn dedicated_with(options: &<DB::Connection as sqlx::Connection>::Options) -> Result<Self, Error> {
         let conn = DB::Connection::connect_with(options)
             .await

@@ -33,7 +33,7 @@ pub(crate) struct Conn {
 
 impl Conn {
     /// The migration connection, in the session Prisma's engine gives a script. Prisma's engine (quaint over
-    /// mysql_async, `quaint/src/connector/mysql/native/mod.rs` `to_opts_builder`) runs nothing on connect, so the
+    /// `mysql_async`, `quaint/src/connector/mysql/native/mod.rs` `to_opts_builder`) runs nothing on connect, so the
     /// server's `time_zone`, the handshake's character set (utf8mb4, `utf8mb4_general_ci`, as sqlx's handshake
     /// too) and the global `sql_mode` apply. sqlx would run `SET time_zone='+00:00', NAMES utf8mb4` (turned off
     /// here) and its handshake asks for `IGNORE_SPACE`, which the server adds to the session's `sql_mode`: the

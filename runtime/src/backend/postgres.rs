@@ -13,8 +13,8 @@ use super::postgres_session::{self, Server};
 use super::{NewRow, Outcome, RowState, ScriptError, run_counting};
 use crate::Error;
 use crate::report::MigrationRecord;
-use prisma_migrations_build::Provider;
 use crate::url::quote_ident;
+use prisma_migrations_build::Provider;
 
 /// Prisma's advisory lock key (`pg_advisory_lock(72707369)`), shared so Prisma and this crate exclude each other.
 const LOCK_KEY: i64 = 72_707_369;

@@ -133,7 +133,9 @@ async fn restore_defaults(conn: &mut PgConnection) -> Result<(), Error> {
             }
             // 42501: not allowed to read the configuration files; the driver's UTC and ISO stay (README).
             Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42501") => {
-                tracing::debug!("cannot read pg_file_settings; TimeZone/DateStyle without a role or database setting stay UTC/ISO");
+                tracing::debug!(
+                    "cannot read pg_file_settings; TimeZone/DateStyle without a role or database setting stay UTC/ISO"
+                );
             }
             Err(e) => return Err(Error::db("reading the server's settings", &e)),
         }
