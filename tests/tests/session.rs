@@ -133,6 +133,43 @@ async fn postgres_role_defaults_as_prisma() {
     pg_exec(admin, &format!("DROP ROLE {role}")).await;
 }
 
+/// Neither role nor database settings: the server's own values apply (`ALTER SYSTEM`, reloaded), which the
+/// migration connection reads from `pg_file_settings` (the login role is a superuser). A private server, so its
+/// configuration is the test's to change.
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_server_defaults_as_prisma() {
+    let server = tokio::task::spawn_blocking(CrashServer::postgres).await.unwrap();
+    let admin = server.admin_url();
+    // ALTER SYSTEM refuses a transaction block, and a multi-statement message is one: one per message.
+    for sql in [
+        "ALTER SYSTEM SET timezone = 'Asia/Kathmandu'",
+        "ALTER SYSTEM SET datestyle = 'Postgres, YMD'",
+        // A marker no client sends at start-up, to see when new sessions have the reloaded configuration.
+        "ALTER SYSTEM SET lock_timeout = '12345ms'",
+        "SELECT pg_reload_conf()",
+    ] {
+        pg_exec(&admin, sql).await;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+        let marker: String =
+            sqlx::query_scalar("SELECT current_setting('lock_timeout')").fetch_one(&mut conn).await.unwrap();
+        sqlx::Connection::close(conn).await.unwrap();
+        if marker == "12345ms" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the server did not reload its configuration");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let names = [random_name("pm"), random_name("pm")];
+    for name in &names {
+        pg_exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
+    }
+    let seen = deploy_both(PrismaVersion::V6, &server.url(&names[0]), &server.url(&names[1])).await;
+    assert_eq!(seen[..2], ["Asia/Kathmandu", "Postgres, YMD"]);
+}
+
 /// MariaDB with a global `time_zone` of +05:45, a global `sql_mode` and a latin1 database: the migration sees
 /// the server's zone and mode and the handshake's `utf8mb4_general_ci`, as under Prisma's `mysql_async` (which
 /// sends that collation in its handshake and runs no `SET`); sqlx's own session would be `+00:00`,
