@@ -101,7 +101,8 @@ impl<'m> Migrator<'m> {
     /// run its script as one unit and mark it finished, or record the error and stop.
     ///
     /// # Errors
-    /// P3019 [`Error::ProviderMismatch`], P1002 [`Error::LockTimeout`], P3005 [`Error::SchemaNotEmpty`],
+    /// P3019 [`Error::ProviderMismatch`], [`Error::ServerMismatch`] (a CockroachDB server for `postgresql`
+    /// migrations or the reverse), P1002 [`Error::LockTimeout`], P3005 [`Error::SchemaNotEmpty`],
     /// P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
     /// P3018 [`Error::MigrationFailed`], [`Error::Database`].
     pub async fn deploy(&self, db: &Database) -> Result<DeployReport, Error> {
@@ -322,7 +323,8 @@ impl<'m> Migrator<'m> {
     /// even in a non-empty schema.
     ///
     /// # Errors
-    /// P3019, P3017 [`Error::MigrationNotFound`], P3008 [`Error::AlreadyApplied`], P1002, [`Error::Database`].
+    /// P3019, [`Error::ServerMismatch`], P3017 [`Error::MigrationNotFound`], P3008 [`Error::AlreadyApplied`], P1002,
+    /// [`Error::Database`].
     pub async fn resolve_applied(&self, db: &Database, name: &str) -> Result<(), Error> {
         self.check_provider(db)?;
         let mut guard = self.open(db).await?;
@@ -362,8 +364,8 @@ impl<'m> Migrator<'m> {
     /// applies it again. Changes nothing in the schema.
     ///
     /// # Errors
-    /// [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012 [`Error::NotFailed`], P1002,
-    /// [`Error::Database`].
+    /// [`Error::ServerMismatch`], [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012
+    /// [`Error::NotFailed`], P1002, [`Error::Database`].
     pub async fn resolve_rolled_back(&self, db: &Database, name: &str) -> Result<(), Error> {
         let mut guard = self.open(db).await?;
         let result = resolve_rolled_back_locked(&mut guard.conn, name).await;
@@ -375,7 +377,7 @@ impl<'m> Migrator<'m> {
     /// rows, so Prisma and `deploy` see it pending again. Only the latest applied migration, unless `force`.
     ///
     /// # Errors
-    /// P3019, P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
+    /// P3019, [`Error::ServerMismatch`], P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
     /// [`Error::NotLatest`], [`Error::RollbackFailed`], P1002, [`Error::Database`].
     pub async fn rollback(&self, db: &Database, name: &str, force: bool) -> Result<(), Error> {
         self.check_provider(db)?;
