@@ -1,8 +1,9 @@
 //! The session a migration runs in on PostgreSQL and CockroachDB: the one Prisma's engine leaves it with.
 //!
 //! Prisma's engine (tokio-postgres through quaint, `quaint/src/connector/postgres/native/mod.rs` `to_config`)
-//! sends only `client_encoding`, the `?schema=` search path, and the URL's own `options`/`application_name` at
-//! start-up, so the role's, the database's and the server's defaults apply to a migration's script. sqlx 0.9
+//! configures the user, database, `?schema=` search path and the URL's own `options`/`application_name`, and no
+//! `TimeZone`, `DateStyle` or `extra_float_digits`, so the role's, the database's and the server's defaults apply
+//! to a migration's script (as the Prisma CLI shows: `tests/tests/session.rs`). sqlx 0.9
 //! also sends `DateStyle=ISO, MDY`, `TimeZone=UTC` and `extra_float_digits` (sqlx-postgres
 //! `src/connection/establish.rs`), and start-up parameters override `ALTER ROLE/DATABASE … SET`. So the
 //! migration connection leaves `extra_float_digits` out and sets `TimeZone` and `DateStyle` back to what the
@@ -92,7 +93,8 @@ const DEFAULTS_SQL: &str = "SELECT DISTINCT ON (lower(name)) name, value FROM ( 
 
 /// The server-wide values: `postgresql.conf` and `ALTER SYSTEM` (`pg_file_settings`, readable by superusers
 /// and `pg_read_all_settings` only), else the built-in default. A value given on the server's command line
-/// (`-c timezone=…`) is in neither and cannot be seen from a session whose client sent its own.
+/// (`-c timezone=…`) is in neither and cannot be seen from a session whose client sent its own; a file edited
+/// but not yet reloaded is read as it is now.
 const SERVER_SQL: &str = "SELECT DISTINCT ON (s.name) s.name, COALESCE(f.setting, s.boot_val) \
      FROM pg_catalog.pg_settings s \
      LEFT JOIN pg_catalog.pg_file_settings f ON lower(f.name) = lower(s.name) AND f.applied \
@@ -111,17 +113,25 @@ pub(crate) async fn prepare(conn: &mut PgConnection) -> Result<(Server, String),
         sqlx::raw_sql(*set).execute(&mut *conn).await.map_err(|e| Error::db("setting CockroachDB's session", &e))?;
     }
     if server == Server::Postgres {
-        restore_defaults(conn).await?;
+        restore_defaults(conn).await;
     }
     Ok((server, version))
 }
 
-async fn restore_defaults(conn: &mut PgConnection) -> Result<(), Error> {
-    let mut values: Vec<(String, String)> = sqlx::query_as(DEFAULTS_SQL)
+/// Best effort: a PostgreSQL-compatible server that lacks these catalogs still deploys, in sqlx's session, with a
+/// warning (a lost connection fails the next statement anyway).
+async fn restore_defaults(conn: &mut PgConnection) {
+    let mut values: Vec<(String, String)> = match sqlx::query_as(DEFAULTS_SQL)
         .persistent(false)
         .fetch_all(&mut *conn)
         .await
-        .map_err(|e| Error::db("reading the role's and database's settings", &e))?;
+    {
+        Ok(values) => values,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the role's and database's settings; TimeZone/DateStyle stay UTC/ISO");
+            return;
+        }
+    };
     if values.len() < 2 {
         match sqlx::query_as::<_, (String, String)>(SERVER_SQL).persistent(false).fetch_all(&mut *conn).await {
             Ok(server) => {
@@ -131,13 +141,11 @@ async fn restore_defaults(conn: &mut PgConnection) -> Result<(), Error> {
                     }
                 }
             }
-            // 42501: not allowed to read the configuration files; the driver's UTC and ISO stay (README).
-            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42501") => {
-                tracing::debug!(
-                    "cannot read pg_file_settings; TimeZone/DateStyle without a role or database setting stay UTC/ISO"
-                );
-            }
-            Err(e) => return Err(Error::db("reading the server's settings", &e)),
+            // 42501: not allowed to read the configuration files (README); the driver's UTC and ISO stay.
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42501") => tracing::debug!(
+                "cannot read pg_file_settings; TimeZone/DateStyle without a role or database setting stay UTC/ISO"
+            ),
+            Err(e) => tracing::warn!(error = %e, "cannot read the server's settings; TimeZone/DateStyle stay UTC/ISO"),
         }
     }
     for (name, value) in values {
@@ -152,7 +160,6 @@ async fn restore_defaults(conn: &mut PgConnection) -> Result<(), Error> {
             tracing::warn!(setting = %name, value = %value, error = %e, "could not apply the default setting");
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
