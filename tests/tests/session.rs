@@ -150,7 +150,7 @@ async fn postgres_server_defaults_as_prisma() {
     ] {
         pg_exec(&admin, sql).await;
     }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
     loop {
         let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
         let marker: String =
