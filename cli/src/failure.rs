@@ -144,6 +144,11 @@ fn remedy(e: &Error, program: &str) -> Vec<String> {
         Error::ProviderMismatch { .. } => {
             one("Point the database URL at a database of the kind in migration_lock.toml.".into())
         }
+        Error::ServerMismatch { .. } => one(
+            "Point the database URL at a server of the kind in migration_lock.toml, or change its provider (and \
+             schema.prisma's) as Prisma asks."
+                .into(),
+        ),
         Error::EditedMigrations { .. } => vec![
             "Restore the applied migration.sql files (e.g. `git checkout -- <file>`) and put the change in a new migration,"
                 .into(),

@@ -136,6 +136,17 @@ pub enum Error {
         database: DatabaseKind,
     },
 
+    /// The server is CockroachDB and the migrations are for `postgresql`, or the other way round. Prisma refuses
+    /// both too, without an error code ("You are trying to connect to a CockroachDB database, but the provider
+    /// in your Prisma schema is `postgresql`").
+    #[error("{}", server_mismatch(*provider, server))]
+    ServerMismatch {
+        /// The provider of the migrations (`postgresql` or `cockroachdb`).
+        provider: prisma_migrations_build::Provider,
+        /// What the server's `version()` says.
+        server: String,
+    },
+
     /// `_prisma_migrations` is missing and the schema already has tables.
     #[error(
         "P3005: the database schema is not empty (it has {}) and has no `_prisma_migrations` table; baseline it first: mark the migrations already in it with `resolve --applied <name>`",
@@ -370,6 +381,17 @@ fn database_code(d: &dyn sqlx::error::DatabaseError) -> Option<String> {
         return Some(m.number().to_string());
     }
     d.code().map(std::borrow::Cow::into_owned)
+}
+
+fn server_mismatch(provider: prisma_migrations_build::Provider, server: &str) -> String {
+    use prisma_migrations_build::Provider;
+    let (is, other) =
+        if provider == Provider::Cockroachdb { ("PostgreSQL", "postgresql") } else { ("CockroachDB", "cockroachdb") };
+    format!(
+        "the database server is {is} (`{server}`) but the migrations are for `{provider}` (migration_lock.toml); \
+         Prisma refuses this too: change the provider to `{other}` (migration_lock.toml and schema.prisma), or use a \
+         server of the provider's kind"
+    )
 }
 
 fn list(names: &[String]) -> String {

@@ -227,8 +227,7 @@ pub async fn deploy<T: AsRef<str>>(
     let concurrency = options.concurrency.max(1);
     let urls: Vec<String> = targets.into_iter().map(|t| t.as_ref().to_owned()).collect();
     let plan = plan(&urls, &options);
-    let locking =
-        options.advisory_lock && migrations.provider() != Some(prisma_migrations_build::Provider::Cockroachdb);
+    let locking = options.advisory_lock;
     let mut holders = Vec::new();
     // Groups whose lock the fleet holds, and groups whose lock could not be had (their targets fail with it).
     let mut held: HashSet<usize> = HashSet::new();
@@ -236,7 +235,7 @@ pub async fn deploy<T: AsRef<str>>(
     if locking {
         for (group, first) in shared_groups(&plan) {
             let span = tracing::info_span!("fleet_lock", target = %redact_url(&urls[first]));
-            match hold_lock(&urls[first], &options).instrument(span).await {
+            match hold_lock(&urls[first], migrations, &options).instrument(span).await {
                 Ok(holder) => {
                     holders.push(holder);
                     held.insert(group);
@@ -420,10 +419,10 @@ fn place(url: &str, options: &FleetOptions) -> Result<Place, Error> {
 
 /// Connects to a group's first target (creating it if asked) and takes the migration lock there, for the
 /// whole group.
-async fn hold_lock(url: &str, options: &FleetOptions) -> Result<LockGuard, Error> {
+async fn hold_lock(url: &str, migrations: &Migrations, options: &FleetOptions) -> Result<LockGuard, Error> {
     let connect = ConnectOptions::new().base_dir(&options.base_dir).create_if_missing(options.create_if_missing);
     let db = Database::connect_with(url, &connect).await?;
-    let guard = LockGuard::open(&db, true, options.lock_timeout).await;
+    let guard = LockGuard::open(&db, migrations.provider(), true, options.lock_timeout).await;
     db.close().await;
     let guard = guard?;
     tracing::info!(

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use prisma_migrations_build::Provider;
+
 use crate::backend::Conn;
 use crate::{Database, Error};
 
@@ -32,11 +34,16 @@ pub(crate) struct LockGuard {
 }
 
 impl LockGuard {
-    /// Opens a connection of its own (a lock must never go back into the pool) and, with `lock`, takes the
-    /// migration lock, waiting up to `timeout`.
-    pub async fn open(db: &Database, lock: bool, timeout: Duration) -> Result<Self, Error> {
+    /// Opens a connection of its own (a lock must never go back into the pool), refuses a server that is not
+    /// of the migrations' `provider` and, with `lock` and a server that has one, takes the migration lock,
+    /// waiting up to `timeout`.
+    pub async fn open(db: &Database, provider: Option<Provider>, lock: bool, timeout: Duration) -> Result<Self, Error> {
         let mut conn = Conn::dedicated(&db.pool).await?;
-        if !lock {
+        if let Err(e) = conn.check_provider(provider) {
+            conn.close().await;
+            return Err(e);
+        }
+        if !lock || !conn.has_lock() {
             return Ok(Self { conn, locked: false, waited: Duration::ZERO });
         }
         match acquire(&mut conn, timeout).await {

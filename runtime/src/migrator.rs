@@ -8,7 +8,6 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use prisma_migrations_build::Provider;
 use tracing::Instrument as _;
 
 use crate::backend::{Conn, NewRow, Outcome, ScriptError};
@@ -69,7 +68,7 @@ impl<'m> Migrator<'m> {
         self
     }
 
-    /// Whether to take the migration lock (Prisma's advisory lock; off for CockroachDB regardless).
+    /// Whether to take the migration lock (Prisma's advisory lock; none on a CockroachDB server regardless).
     pub fn advisory_lock(mut self, on: bool) -> Self {
         self.advisory_lock = on;
         self
@@ -102,7 +101,8 @@ impl<'m> Migrator<'m> {
     /// run its script as one unit and mark it finished, or record the error and stop.
     ///
     /// # Errors
-    /// P3019 [`Error::ProviderMismatch`], P1002 [`Error::LockTimeout`], P3005 [`Error::SchemaNotEmpty`],
+    /// P3019 [`Error::ProviderMismatch`], [`Error::ServerMismatch`] (a CockroachDB server for `postgresql`
+    /// migrations or the reverse), P1002 [`Error::LockTimeout`], P3005 [`Error::SchemaNotEmpty`],
     /// P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
     /// P3018 [`Error::MigrationFailed`], [`Error::Database`].
     pub async fn deploy(&self, db: &Database) -> Result<DeployReport, Error> {
@@ -158,11 +158,9 @@ impl<'m> Migrator<'m> {
         };
         let pending = self.pending(&rows)?;
         let mut applied = Vec::with_capacity(pending.len());
-        // CockroachDB has no such WAL setting to defer: keep every write as it is.
-        let defer = self.migrations.provider() != Some(Provider::Cockroachdb);
         for m in pending {
             let span = tracing::info_span!("migration", name = m.name());
-            match apply(conn, m, defer, observer).instrument(span).await {
+            match apply(conn, m, observer).instrument(span).await {
                 Ok(duration) => {
                     crash_point!("migration-done");
                     applied.push(AppliedMigration { name: m.name().to_owned(), duration });
@@ -326,7 +324,8 @@ impl<'m> Migrator<'m> {
     /// even in a non-empty schema.
     ///
     /// # Errors
-    /// P3019, P3017 [`Error::MigrationNotFound`], P3008 [`Error::AlreadyApplied`], P1002, [`Error::Database`].
+    /// P3019, [`Error::ServerMismatch`], P3017 [`Error::MigrationNotFound`], P3008 [`Error::AlreadyApplied`], P1002,
+    /// [`Error::Database`].
     pub async fn resolve_applied(&self, db: &Database, name: &str) -> Result<(), Error> {
         self.check_provider(db)?;
         let mut guard = self.open(db).await?;
@@ -366,8 +365,8 @@ impl<'m> Migrator<'m> {
     /// applies it again. Changes nothing in the schema.
     ///
     /// # Errors
-    /// [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012 [`Error::NotFailed`], P1002,
-    /// [`Error::Database`].
+    /// [`Error::ServerMismatch`], [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012
+    /// [`Error::NotFailed`], P1002, [`Error::Database`].
     pub async fn resolve_rolled_back(&self, db: &Database, name: &str) -> Result<(), Error> {
         let mut guard = self.open(db).await?;
         let result = resolve_rolled_back_locked(&mut guard.conn, name).await;
@@ -379,7 +378,7 @@ impl<'m> Migrator<'m> {
     /// rows, so Prisma and `deploy` see it pending again. Only the latest applied migration, unless `force`.
     ///
     /// # Errors
-    /// P3019, P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
+    /// P3019, [`Error::ServerMismatch`], P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
     /// [`Error::NotLatest`], [`Error::RollbackFailed`], P1002, [`Error::Database`].
     pub async fn rollback(&self, db: &Database, name: &str, force: bool) -> Result<(), Error> {
         self.check_provider(db)?;
@@ -402,10 +401,10 @@ impl<'m> Migrator<'m> {
         }
     }
 
-    /// A dedicated connection, locked unless locking is off (option, environment, CockroachDB).
+    /// A dedicated connection to a server of the migrations' provider, locked unless locking is off (option,
+    /// environment, a CockroachDB server).
     async fn open(&self, db: &Database) -> Result<LockGuard, Error> {
-        let lock = self.advisory_lock && self.migrations.provider() != Some(Provider::Cockroachdb);
-        LockGuard::open(db, lock, self.lock_timeout).await
+        LockGuard::open(db, self.migrations.provider(), self.advisory_lock, self.lock_timeout).await
     }
 }
 
@@ -439,14 +438,13 @@ fn new_id() -> String {
 /// One migration: INSERT, script, then `applied_steps_count + 1` and `finished_at` (two statements, as
 /// Prisma); on failure the error text goes to `logs` and deploy stops.
 ///
-/// PostgreSQL sends the three writes and the script as one transaction (`postgres::Conn::apply`); with `defer`,
-/// a start row it has to commit on its own does not wait for its WAL flush (the script's commit flushes it).
+/// PostgreSQL sends the three writes and the script as one transaction (`postgres::Conn::apply`); a start row it
+/// has to commit on its own does not wait for its WAL flush (the script's commit flushes it; not on CockroachDB).
 /// Either way each migration costs one synchronous flush, and a recorded finish is durable before the next
 /// migration writes anything.
 async fn apply(
     conn: &mut Conn,
     m: &Migration,
-    defer: bool,
     observer: &mut (impl FnMut(DeployEvent<'_>) + Send),
 ) -> Result<Duration, Error> {
     let start = Instant::now();
@@ -460,7 +458,7 @@ async fn apply(
         logs: None,
     };
     observer(DeployEvent::Applying { name: m.name() });
-    conn.defer_flush(defer);
+    conn.defer_flush(true);
     let outcome = conn.apply(&row, m.sql()).await;
     conn.defer_flush(false);
     match outcome? {

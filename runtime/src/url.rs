@@ -287,7 +287,8 @@ fn mysql(url: &str, base_dir: &Path) -> Result<Target, Error> {
         <sqlx::mysql::MySqlConnectOptions as sqlx::ConnectOptions>::from_url(u)
             .map_err(|e| invalid(url, scrub(&e.to_string(), url)))
             // sqlx adds these to sql_mode; Prisma's engine does not, and `||` must mean OR as under Prisma.
-            // IGNORE_SPACE cannot be turned off (sqlx sets it always): `count (…)` needs backquotes.
+            // IGNORE_SPACE, which sqlx's handshake always asks for, is removed on the migration connection
+            // (`backend::mysql::Conn::dedicated`); the application's pool keeps it.
             .map(|o| o.pipes_as_concat(false).no_engine_substitution(false))
     };
     let options = parse(&parsed)?;

@@ -232,18 +232,28 @@ async fn errors_never_show_the_password() {
     db.close().await;
 }
 
-/// `migration_lock.toml` saying `cockroachdb`: no advisory lock (CockroachDB has none), so a held lock does
-/// not stop the deploy.
+/// `migration_lock.toml` saying `cockroachdb` against a PostgreSQL server: refused, as Prisma's
+/// `setup_connection` refuses it (prisma-engines `flavour/postgres.rs`), before the lock (another holder does not
+/// turn it into P1002) and before anything is written. The other direction, and that a CockroachDB server gets
+/// Prisma's session settings and no lock, is decided from `version()` (unit tests of `postgres_session.rs`).
 #[tokio::test(flavor = "multi_thread")]
-async fn cockroachdb_provider_takes_no_lock() {
+async fn cockroachdb_provider_refused_on_postgres() {
     let env = Env::new(KIND).await;
     let db = env.connect().await;
     let m = MigrationsDir::new().add(M1, S1).provider("cockroachdb").load();
     let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(&env.url).await.unwrap();
     let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(72707369)").fetch_one(&mut holder).await.unwrap();
     assert!(got);
-    let r = Migrator::new(&m).lock_timeout(Duration::from_millis(300)).deploy(&db).await.unwrap();
-    assert_eq!(r.applied.len(), 1);
+    let version: String = sqlx::query_scalar("SELECT version()").fetch_one(&mut holder).await.unwrap();
+    let e = Migrator::new(&m).lock_timeout(Duration::from_millis(300)).deploy(&db).await.unwrap_err();
+    let Error::ServerMismatch { provider, server } = &e else { panic!("{e}") };
+    assert_eq!((*provider, server.as_str()), (prisma_migrations::build::Provider::Cockroachdb, version.as_str()));
+    assert_eq!(e.code(), None, "Prisma gives this refusal no code");
+    assert!(e.to_string().contains("PostgreSQL") && e.to_string().contains("`postgresql`"), "{e}");
+    let e = Migrator::new(&m).resolve_applied(&db, M1).await.unwrap_err();
+    assert!(matches!(e, Error::ServerMismatch { .. }), "{e}");
+    assert!(!env.has_table("_prisma_migrations").await);
+    assert!(!env.has_table("users").await);
     sqlx::Connection::close(holder).await.unwrap();
 }
 

@@ -38,6 +38,18 @@ impl<DB: SqlxDatabase> Connection<DB> {
         Ok(Self { handle: Handle::Pooled(conn), untested: None })
     }
 
+    /// A new connection with `options` (the pool's, adjusted for the migration session), not one of the pool's.
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(dead_code, reason = "SQLite has no session to adjust")
+    )]
+    pub async fn dedicated_with(options: &<DB::Connection as sqlx::Connection>::Options) -> Result<Self, Error> {
+        let conn = DB::Connection::connect_with(options)
+            .await
+            .map_err(|e| Error::db("opening the migration connection", &e))?;
+        Ok(Self { handle: Handle::Own(conn), untested: None })
+    }
+
     async fn connect(pool: &Pool<DB>, action: &'static str) -> Result<DB::Connection, Error> {
         DB::Connection::connect_with(&pool.connect_options()).await.map_err(|e| Error::db(action, &e))
     }

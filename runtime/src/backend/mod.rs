@@ -72,10 +72,13 @@ mod connection;
 mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_session;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 use chrono::{DateTime, Utc};
+use prisma_migrations_build::Provider;
 
 use crate::Error;
 use crate::connect::Pool;
@@ -146,6 +149,18 @@ impl ScriptError {
 pub(crate) trait Driver {
     /// What the lock is, for messages.
     fn lock_name(&self) -> &'static str;
+
+    /// Whether this server has the migration lock (CockroachDB has none; Prisma takes none there).
+    fn has_lock(&self) -> bool {
+        true
+    }
+
+    /// Refuses migrations whose provider the server turns out not to be (a PostgreSQL URL can reach
+    /// CockroachDB), as Prisma does when it connects.
+    fn check_provider(&self, provider: Option<Provider>) -> Result<(), Error> {
+        let _ = provider;
+        Ok(())
+    }
 
     /// One attempt at the migration lock, without waiting; true when taken.
     async fn try_lock(&mut self) -> Result<bool, Error>;
@@ -274,6 +289,14 @@ impl Conn {
     /// What the lock is, for messages.
     pub fn lock_name(&self) -> &'static str {
         dispatch!(self, c => c.lock_name())
+    }
+
+    pub fn has_lock(&self) -> bool {
+        dispatch!(self, c => c.has_lock())
+    }
+
+    pub fn check_provider(&self, provider: Option<Provider>) -> Result<(), Error> {
+        dispatch!(self, c => c.check_provider(provider))
     }
 
     pub async fn try_lock(&mut self) -> Result<bool, Error> {

@@ -32,8 +32,23 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    /// The migration connection, in the session Prisma's engine gives a script. Prisma's engine (quaint over
+    /// `mysql_async`, `quaint/src/connector/mysql/native/mod.rs` `to_opts_builder`) runs nothing on connect, and
+    /// `mysql_async` asks for `utf8mb4_general_ci` in its handshake (`src/conn/mod.rs` `handle_handshake`) without
+    /// `CLIENT_IGNORE_SPACE` (`src/opts/mod.rs` `get_capabilities`): the server's `time_zone` and global
+    /// `sql_mode` apply. sqlx's handshake asks for the same collation, but sqlx then runs `SET time_zone='+00:00',
+    /// NAMES utf8mb4` (turned off here; `NAMES` would pick the server's default utf8mb4 collation) and its
+    /// handshake always asks for `IGNORE_SPACE`, which the server adds to the session's `sql_mode`: the global
+    /// mode is restored. (Its `CLIENT_FOUND_ROWS` cannot be turned off: README.) The bookkeeping does not depend
+    /// on the zone: its `DATETIME(3)` values are bound as naive UTC by the client, never `NOW()`.
     pub async fn dedicated(pool: &MySqlPool) -> Result<Self, Error> {
-        Ok(Self { link: Connection::dedicated(pool).await? })
+        let options = (*pool.connect_options()).clone().set_names(false).timezone(None);
+        let mut this = Self { link: Connection::dedicated_with(&options).await? };
+        this.c()
+            .execute("SET SESSION sql_mode = @@GLOBAL.sql_mode")
+            .await
+            .map_err(|e| Error::db("setting the session's sql_mode", &e))?;
+        Ok(this)
     }
 
     pub async fn pooled(pool: &MySqlPool) -> Result<Self, Error> {

@@ -9,10 +9,12 @@ use sqlx::{Connection as _, Executor as _, Postgres, Row as _};
 
 use super::Driver;
 use super::connection::Connection;
+use super::postgres_session::{self, Server};
 use super::{NewRow, Outcome, RowState, ScriptError, run_counting};
 use crate::Error;
 use crate::report::MigrationRecord;
 use crate::url::quote_ident;
+use prisma_migrations_build::Provider;
 
 /// Prisma's advisory lock key (`pg_advisory_lock(72707369)`), shared so Prisma and this crate exclude each other.
 const LOCK_KEY: i64 = 72_707_369;
@@ -35,12 +37,21 @@ pub(crate) struct Conn {
     search_path: Option<String>,
     /// Deploy's start rows commit without waiting for the WAL flush (see [`Conn::defer_flush`]).
     deferred: bool,
+    /// The server, as `version()` told the migration connection; `None` on a pooled (read-only) connection.
+    server: Option<(Server, String)>,
 }
 
 impl Conn {
+    /// The migration connection, in the session Prisma's engine would give the script (`postgres_session`).
     pub async fn dedicated(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
-        let search_path = set_search_path(&pool.connect_options(), schema.as_deref());
-        let mut this = Self { link: Connection::dedicated(pool).await?, schema, search_path, deferred: false };
+        let options = pool.connect_options();
+        let search_path = set_search_path(&options, schema.as_deref());
+        // Prisma's engine does not send `extra_float_digits`: the role's, database's or server's value applies.
+        let options = (*options).clone().extra_float_digits(None);
+        let link = Connection::dedicated_with(&options).await?;
+        let mut this = Self { link, schema, search_path, deferred: false, server: None };
+        let server = postgres_session::prepare(this.c()).await?;
+        this.server = Some(server);
         // A deployer killed mid-script would keep the lock until its statement ends (a 30 s script: 30 s), since
         // the server notices a vanished client only when it next writes to it. PostgreSQL ≥ 14 can poll the
         // socket: the script is then rolled back and the lock freed within a second. Older servers (and
@@ -52,7 +63,7 @@ impl Conn {
 
     pub async fn pooled(pool: &PgPool, schema: Option<String>) -> Result<Self, Error> {
         let search_path = set_search_path(&pool.connect_options(), schema.as_deref());
-        Ok(Self { link: Connection::pooled(pool).await?, schema, search_path, deferred: false })
+        Ok(Self { link: Connection::pooled(pool).await?, schema, search_path, deferred: false, server: None })
     }
 
     async fn set_search_path(&mut self) -> Result<(), Error> {
@@ -63,7 +74,12 @@ impl Conn {
     }
 
     /// A read-only simple query, retried once on a new connection when an untested pooled one turns out dead.
+    /// On the migration connection a prepared statement instead: its results are binary, so the session's
+    /// `DateStyle` (the database's own, which may be `SQL, DMY`) cannot change how timestamps are decoded.
     async fn read(&mut self, sql: &'static str) -> Result<Result<Vec<PgRow>, sqlx::Error>, Error> {
+        if self.server.is_some() {
+            return Ok(sqlx::query(sql).persistent(false).fetch_all(self.c()).await);
+        }
         let mut rows = sqlx::raw_sql(sql).fetch_all(self.c()).await;
         if let Err(e) = &rows
             && self.link.reconnect(e).await?
@@ -164,6 +180,17 @@ impl Conn {
 impl Driver for Conn {
     fn lock_name(&self) -> &'static str {
         "PostgreSQL advisory lock pg_advisory_lock(72707369)"
+    }
+
+    fn has_lock(&self) -> bool {
+        self.server.as_ref().is_none_or(|(server, _)| server.has_advisory_lock())
+    }
+
+    fn check_provider(&self, provider: Option<Provider>) -> Result<(), Error> {
+        match &self.server {
+            Some((server, version)) => server.check_provider(provider, version),
+            None => Ok(()),
+        }
     }
 
     /// `pg_try_advisory_lock`, never the blocking `pg_advisory_lock`: a session blocked there keeps a
@@ -270,7 +297,8 @@ impl Driver for Conn {
     /// only the start row of a migration whose script never committed — it is then simply pending. The finish
     /// of a migration is never deferred (see [`Conn::run_and_finish`]).
     fn defer_flush(&mut self, on: bool) {
-        self.deferred = on;
+        // CockroachDB has no such WAL setting to defer: every write stays as it is.
+        self.deferred = on && self.server.as_ref().is_none_or(|(server, _)| *server == Server::Postgres);
     }
 
     async fn insert_row(&mut self, row: &NewRow<'_>) -> Result<(), Error> {
