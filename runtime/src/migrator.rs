@@ -374,8 +374,9 @@ impl<'m> Migrator<'m> {
         result
     }
 
-    /// Runs the migration's `down.sql` the way deploy runs scripts, then sets `rolled_back_at` on its applied
-    /// rows, so Prisma and `deploy` see it pending again. Only the latest applied migration, unless `force`.
+    /// Runs the migration's `down.sql` the way deploy runs scripts, then deletes its rows from
+    /// `_prisma_migrations`, so Prisma's status, deploy and resolve (6.16.1 and 7.x) and ours all see it pending
+    /// again (a rolled-back row would not do: Prisma 6's status counts it as applied). Only the latest applied migration, unless `force`.
     ///
     /// # Errors
     /// P3019, P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
@@ -504,12 +505,14 @@ async fn resolve_rolled_back_locked(conn: &mut Conn, name: &str) -> Result<(), E
     if rows.is_empty() {
         return Err(Error::NeverApplied { name: name.to_owned() });
     }
-    let failed: Vec<&&MigrationRecord> = rows.iter().filter(|r| r.is_failed()).collect();
-    if failed.is_empty() {
+    // Prisma's rule (prisma-engines `schema-engine/core/src/commands/mark_migration_rolled_back.rs`): P3012 only
+    // when every row of the name finished; otherwise mark the failed rows, of which there may be none (a second
+    // call after a first one succeeds and changes nothing).
+    if rows.iter().all(|r| r.finished_at.is_some()) {
         return Err(Error::NotFailed { name: name.to_owned() });
     }
     let now = Utc::now();
-    for r in failed {
+    for r in rows.iter().filter(|r| r.is_failed()) {
         conn.set_rolled_back(&r.id, now).await?;
     }
     tracing::info!(name, "migration marked as rolled back");
@@ -535,10 +538,16 @@ async fn rollback_locked(conn: &mut Conn, name: &str, down: &str, force: bool) -
             statement: e.statement,
         });
     }
-    let now = Utc::now();
-    for r in own {
-        conn.set_rolled_back(&r.id, now).await?;
-    }
+    // Every row of the name goes, so that no tool sees the migration as present: Prisma 6.16.1's status decides
+    // by the first row of a name and counts even a rolled-back one as applied (tests/tests/cli_postgres.rs,
+    // `status_exits_1_where_prisma_exits_0`), and its resolve --applied refuses a name with any finished row
+    // (P3008, prisma-engines mark_migration_applied.rs). Deleting is the one write after which Prisma 6 and 7's
+    // status, deploy and resolve and ours all agree it is pending (tests/tests/interop.rs,
+    // `ours_rolls_back_then_prisma_sees_it_pending_*`); what the rows said goes to the log.
+    let ids: Vec<&str> = rows.iter().filter(|r| r.migration_name == name).map(|r| r.id.as_str()).collect();
+    let finished_at = own.last().and_then(|r| r.finished_at);
+    tracing::info!(name, rows = ?ids, ?finished_at, "deleting the migration's rows");
+    conn.delete_rows(name).await?;
     tracing::info!(name, "migration rolled back");
     Ok(())
 }

@@ -357,6 +357,16 @@ impl Driver for Conn {
         self.update("UPDATE _prisma_migrations SET rolled_back_at = $2 WHERE id = $1", id, Some(at)).await
     }
 
+    async fn delete_rows(&mut self, name: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM _prisma_migrations WHERE migration_name = $1")
+            .bind(name)
+            .persistent(false)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("deleting the migration's rows from _prisma_migrations", &e))
+    }
+
     async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
         sqlx::query("UPDATE _prisma_migrations SET logs = $2 WHERE id = $1")
             .bind(id)
