@@ -38,7 +38,7 @@ async fn valid_index(url: &str, name: &str) -> bool {
 
 /// Two `CREATE INDEX CONCURRENTLY` in one migration: PostgreSQL refuses them in one message (25001), so the
 /// script runs statement by statement and deploys, both indexes valid, one finished row. The oracle (Prisma 6's
-/// one-message sending, under both releases) fails on it with P3018 / 25001.
+/// one-message sending, under both releases) fails on it with 25001.
 #[tokio::test(flavor = "multi_thread")]
 async fn two_concurrent_indexes_deploy_statement_by_statement() {
     let env = Env::new(KIND).await;
@@ -58,7 +58,8 @@ async fn two_concurrent_indexes_deploy_statement_by_statement() {
         let theirs = postgres().await;
         let out = oracle_of(v).run(theirs.url(), &dir.path(), &["migrate", "deploy"]);
         assert_eq!(out.code, Some(1), "{v}:\n{}", out.all());
-        assert!(out.all().contains("P3018") && out.all().contains("25001"), "{v}:\n{}", out.all());
+        // The oracle's driver adapter reports PostgreSQL's message without the SQLSTATE (25001).
+        assert!(out.all().contains("cannot run inside a transaction block"), "{v}:\n{}", out.all());
     }
 }
 
@@ -119,7 +120,7 @@ async fn a_split_script_failing_names_its_statement_and_keeps_what_ran() {
 
 /// `ALTER TYPE … ADD VALUE` and then the new value, in one script: in one transaction PostgreSQL refuses the use
 /// (55P04, "unsafe use of new value"), which rolls back everything; ours then runs it statement by statement and
-/// it deploys, as under Prisma ≥ 7.4. The oracle fails with P3018 / 55P04. An added value left unused keeps the
+/// it deploys, as under Prisma ≥ 7.4. The oracle fails with 55P04. An added value left unused keeps the
 /// script atomic.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_enum_value_added_and_used_deploys_statement_by_statement() {
@@ -149,5 +150,5 @@ async fn an_enum_value_added_and_used_deploys_statement_by_statement() {
     let theirs = postgres().await;
     let out = oracle_of(PrismaVersion::V6).run(theirs.url(), &only_m2.path(), &["migrate", "deploy"]);
     assert_eq!(out.code, Some(1), "{}", out.all());
-    assert!(out.all().contains("55P04"), "{}", out.all());
+    assert!(out.all().contains("unsafe use of new value"), "55P04: {}", out.all());
 }
