@@ -34,7 +34,13 @@ pub(crate) struct LockGuard {
 impl LockGuard {
     /// Opens a connection of its own (a lock must never go back into the pool) and, with `lock`, takes the
     /// migration lock, waiting up to `timeout`.
+    ///
+    /// Refuses to lock through PgBouncer (`pgbouncer=true`): in transaction mode a session lock excludes no
+    /// other deployer (SQLX-NOTES.md), so it would only pretend to serialize deploys.
     pub async fn open(db: &Database, lock: bool, timeout: Duration) -> Result<Self, Error> {
+        if lock && db.through_pgbouncer() {
+            return Err(Error::LockThroughPooler);
+        }
         let mut conn = Conn::dedicated(&db.pool).await?;
         if !lock {
             return Ok(Self { conn, locked: false, waited: Duration::ZERO });
