@@ -102,8 +102,8 @@ impl<'m> Migrator<'m> {
     /// run its script as one unit and mark it finished, or record the error and stop.
     ///
     /// # Errors
-    /// P3019 [`Error::ProviderMismatch`], P1002 [`Error::LockTimeout`], P3005 [`Error::SchemaNotEmpty`],
-    /// P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
+    /// P3019 [`Error::ProviderMismatch`], P1002 [`Error::LockTimeout`], [`Error::LockThroughPooler`] (a
+    /// `pgbouncer=true` URL with the lock on), P3005 [`Error::SchemaNotEmpty`], P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
     /// P3018 [`Error::MigrationFailed`], [`Error::Database`].
     pub async fn deploy(&self, db: &Database) -> Result<DeployReport, Error> {
         self.deploy_observed(db, |_| {}).await
@@ -362,10 +362,12 @@ impl<'m> Migrator<'m> {
     }
 
     /// `prisma migrate resolve --rolled-back NAME`: marks the failed rows of a migration rolled back, so deploy
-    /// applies it again. Changes nothing in the schema.
+    /// applies it again. Changes nothing in the schema. As Prisma, it succeeds whenever some row of the name is
+    /// unfinished, even one already rolled back (a second call marks nothing and succeeds).
     ///
     /// # Errors
-    /// [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012 [`Error::NotFailed`], P1002,
+    /// [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012 [`Error::NotFailed`] (every row of the name
+    /// finished), P1002, [`Error::LockThroughPooler`],
     /// [`Error::Database`].
     pub async fn resolve_rolled_back(&self, db: &Database, name: &str) -> Result<(), Error> {
         let mut guard = self.open(db).await?;
