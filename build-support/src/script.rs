@@ -36,8 +36,12 @@ impl PgScript<'_> {
 /// Cuts a PostgreSQL script into statements and says which ones PostgreSQL refuses inside a transaction block.
 pub fn postgres(sql: &str) -> PgScript<'_> {
     let parsed = lex::statements(sql, Provider::Postgresql);
-    let mut script =
-        PgScript { statements: Vec::new(), outside_transaction: None, controls_transactions: false, unsplittable: false };
+    let mut script = PgScript {
+        statements: Vec::new(),
+        outside_transaction: None,
+        controls_transactions: false,
+        unsplittable: false,
+    };
     for (i, s) in parsed.iter().enumerate() {
         script.statements.push(sql.get(s.start..s.end).unwrap_or(""));
         if script.outside_transaction.is_none() && outside_transaction(&s.tokens) {

@@ -109,7 +109,9 @@ impl<'a> Ctx<'a> {
                 crate::schema::Value::Literal(_) => Err(Failure::msg(format!("`{field}` in {file} is empty"))
                     .hint(format!("Set `{field}` to the database URL, or pass --database-url."))),
                 crate::schema::Value::Env(var) => self.env_url(var).map_err(|f| {
-                    f.hint(format!("{file} reads the URL from `{field} = env(\"{var}\")`; set {var}, or pass --database-url."))
+                    f.hint(format!(
+                        "{file} reads the URL from `{field} = env(\"{var}\")`; set {var}, or pass --database-url."
+                    ))
                 }),
             };
         }

@@ -37,12 +37,11 @@ fn closed_url(extra: &str) -> String {
 
 async fn tables(url: &str) -> Vec<String> {
     let pool = sqlx::PgPool::connect(url).await.unwrap();
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     pool.close().await;
     names
 }
@@ -97,20 +96,12 @@ async fn pgbouncer_url_refuses_the_lock() {
     let bouncer = format!("{}?pgbouncer=true", db.url());
     let through_bouncer = pm(dir.root()).env("DATABASE_URL", &bouncer);
     for cmd in [&["migrate", "deploy"][..], &["migrate", "resolve", "--applied", INIT]] {
-        through_bouncer.run(cmd).expect(1).has(&[
-            "pgbouncer=true",
-            "directUrl",
-            "PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK",
-        ]);
+        through_bouncer.run(cmd).expect(1).has(&["pgbouncer=true", "directUrl", "PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK"]);
     }
     assert!(tables(db.url()).await.is_empty(), "refused before anything was written");
     through_bouncer.run(&["migrate", "status"]).expect(1).has(&["have not yet been applied:", INIT]);
 
-    through_bouncer
-        .clone()
-        .env("PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK", "1")
-        .run(&["migrate", "deploy"])
-        .expect(0);
+    through_bouncer.clone().env("PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK", "1").run(&["migrate", "deploy"]).expect(0);
     assert_eq!(tables(db.url()).await, ["User", "_prisma_migrations"]);
 
     dir.write(POSTS, "CREATE TABLE \"Post\" (\"id\" SERIAL PRIMARY KEY);\n");
@@ -125,7 +116,8 @@ async fn pgbouncer_url_refuses_the_lock() {
 
     for v in PrismaVersion::ALL {
         let theirs = postgres().await;
-        let out = oracle_of(v).run(&format!("{}?pgbouncer=true", theirs.url()), &folder().path(), &["migrate", "deploy"]);
+        let out =
+            oracle_of(v).run(&format!("{}?pgbouncer=true", theirs.url()), &folder().path(), &["migrate", "deploy"]);
         assert_eq!(out.code, Some(0), "{v}:\n{}", out.all());
         assert!(!out.all().to_lowercase().contains("pgbouncer"), "{v} says nothing about it:\n{}", out.all());
     }

@@ -73,7 +73,10 @@ async fn a_transactional_script_stays_atomic() {
     let db = env.connect().await;
     let err = Migrator::new(&dir.load()).deploy(&db).await.unwrap_err();
     db.close().await;
-    assert!(matches!(&err, Error::MigrationFailed { statement: Some(2), database_error_code, .. } if database_error_code == "42P01"), "{err:?}");
+    assert!(
+        matches!(&err, Error::MigrationFailed { statement: Some(2), database_error_code, .. } if database_error_code == "42P01"),
+        "{err:?}"
+    );
     assert!(!env.has_table("first_part").await, "rolled back with the failing statement");
     let rows = env.rows().await;
     assert!(rows[1].finished.is_none() && rows[1].steps == 0, "{rows:?}");
@@ -82,8 +85,10 @@ async fn a_transactional_script_stays_atomic() {
     let out = oracle_of(PrismaVersion::V6).run(theirs.url(), &dir.path(), &["migrate", "deploy"]);
     assert_eq!(out.code, Some(1), "{}", out.all());
     let pool = sqlx::PgPool::connect(theirs.url()).await.unwrap();
-    let prisma_left: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'first_part'").fetch_one(&pool).await.unwrap();
+    let prisma_left: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'first_part'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     pool.close().await;
     assert_eq!(prisma_left, 0, "Prisma leaves nothing of it either");
 }
