@@ -86,7 +86,7 @@ async fn migrates_through_direct_url() {
 }
 
 /// `pgbouncer=true`: deploy, resolve and rollback refuse to take the lock there, before writing anything, and
-/// say to use the direct URL or PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK; status (no lock) works. With the variable
+/// say to use the direct URL or `PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK`; status (no lock) works. With the variable
 /// set, or with `directUrl` in the schema, deploy goes ahead. The Prisma CLI deploys through such a URL
 /// without a word (both releases), taking its advisory lock there.
 #[tokio::test]

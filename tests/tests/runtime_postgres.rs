@@ -39,7 +39,7 @@ async fn create_index_concurrently_alone_in_its_file() {
 
 /// What `ban-concurrent-index-creation-in-transaction` claims: beside another statement in the same script,
 /// CREATE INDEX CONCURRENTLY cannot run in the one transaction Prisma 6 sends (the oracle fails on it:
-/// scripts_postgres.rs), so this toolkit runs the script statement by statement (the index is built, valid);
+/// `scripts_postgres.rs`), so this toolkit runs the script statement by statement (the index is built, valid);
 /// the lint names exactly that migration beforehand.
 #[tokio::test(flavor = "multi_thread")]
 async fn create_index_concurrently_beside_another_statement_is_split_as_the_lint_says() {

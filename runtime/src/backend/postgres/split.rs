@@ -13,9 +13,9 @@ use super::Conn;
 use crate::Error;
 
 /// Whether a script that failed as one message should run again statement by statement: PostgreSQL refused a
-/// statement inside the implicit transaction (25001 active_sql_transaction: a statement the list missed, or
+/// statement inside the implicit transaction (25001 `active_sql_transaction`: a statement the list missed, or
 /// `ALTER TYPE … ADD VALUE` before PostgreSQL 12) or the use of an enum value added in it (55P04
-/// unsafe_new_enum_value_usage). The failed attempt was rolled back as a whole, so nothing of it remains,
+/// `unsafe_new_enum_value_usage`). The failed attempt was rolled back as a whole, so nothing of it remains,
 /// unless the script commits on its own (then it is not retried).
 pub(super) fn retry_split(e: &ScriptError, script: &PgScript<'_>) -> bool {
     matches!(e.code.as_str(), "25001" | "55P04")
