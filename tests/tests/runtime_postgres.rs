@@ -257,13 +257,17 @@ async fn cockroachdb_provider_takes_no_lock() {
 }
 
 /// With `pgbouncer=true` the schema is set with `SET search_path` after connecting (PgBouncer refuses the
-/// `options` startup parameter); everything still lands in that schema.
+/// `options` startup parameter); everything still lands in that schema. The migration lock is refused there
+/// (a session lock through a transaction pooler excludes nobody) until it is turned off.
 #[tokio::test(flavor = "multi_thread")]
 async fn pgbouncer_mode_still_uses_the_schema() {
     let env = Env::new(KIND).await;
     let url = format!("{}?schema=bounced&pgbouncer=true", env.url);
     let db = Database::connect(&url).await.unwrap();
     let m = MigrationsDir::new().add(M1, S1).load();
+    let e = Migrator::new(&m).deploy(&db).await.unwrap_err();
+    assert!(matches!(e, Error::LockThroughPooler), "{e:?}");
+    assert!(!env.has_table_in(Some("bounced"), "_prisma_migrations").await, "refused before writing");
     Migrator::new(&m).advisory_lock(false).deploy(&db).await.unwrap();
     Migrator::new(&m).verify(&db).await.unwrap();
     assert!(env.has_table_in(Some("bounced"), "_prisma_migrations").await);
