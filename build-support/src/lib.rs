@@ -19,6 +19,7 @@ pub mod order;
 mod provider;
 mod rules;
 mod scan;
+pub mod script;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -7,9 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use prisma_migrations::fleet::DEFAULT_CONCURRENCY;
 use prisma_migrations_build::lint::{Level, LintConfig};
 
-const TOP_AFTER: &str = "The database URL comes from --database-url, else the DATABASE_URL environment variable, else \
-DATABASE_URL in a `.env` file in the current directory or beside the migrations folder (prisma/.env); the real \
-environment wins over `.env`. A relative `file:` URL is resolved against the parent of the migrations folder, as \
+const TOP_AFTER: &str = "The database URL comes from --database-url, else from the datasource of the schema.prisma \
+beside the migrations folder (`directUrl`, else `url`, as Prisma 6 migrates), else the DATABASE_URL environment \
+variable; a variable is read from the environment, else from a `.env` file in the current directory or beside the \
+migrations folder (prisma/.env); the real environment wins over `.env`. A URL with pgbouncer=true is not used to \
+take the migration lock: set directUrl. A relative `file:` URL is resolved against the parent of the migrations folder, as \
 Prisma resolves it against the directory of schema.prisma (`file:./dev.db` → prisma/dev.db).\n\n\
 Passwords in URLs are never printed.\n\n\
 Exit codes: 0 success / up to date; 1 not up to date or failed; 2 wrong usage.";
@@ -35,8 +37,8 @@ pub struct Global {
     #[arg(long, global = true, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
 
-    /// The database URL (`postgresql://…?schema=…`, `mysql://…`, `file:./dev.db`) [default: env `DATABASE_URL`,
-    /// then `DATABASE_URL` from `.env` or `prisma/.env`].
+    /// The database URL (`postgresql://…?schema=…`, `mysql://…`, `file:./dev.db`) [default: `directUrl`, else
+    /// `url`, of prisma/schema.prisma; else env `DATABASE_URL`, then `DATABASE_URL` from `.env` or `prisma/.env`].
     #[arg(long, global = true, value_name = "URL", visible_alias = "url")]
     pub database_url: Option<String>,
 
@@ -104,8 +106,8 @@ pub enum Command {
     would fail or the database cannot be read; 2 wrong usage.")]
     Plan(Strictness),
 
-    /// Undo the latest applied migration: run its `down.sql`, then set `rolled_back_at` on its rows so that
-    /// Prisma and `migrate deploy` see it as pending again.
+    /// Undo the latest applied migration: run its `down.sql`, then delete its rows from `_prisma_migrations` so
+    /// that Prisma (6 and 7) and `migrate deploy` see it as pending again.
     #[command(after_long_help = "Changes the schema (runs down.sql) and `_prisma_migrations`. Refuses, saying why, \
     when the migration has no down.sql, is not applied, or is not the latest applied migration (unless --force). \
     When down.sql fails, the rows are left unchanged. Exit codes: 0 rolled back; 1 refused or failed; 2 wrong usage.")]

@@ -93,21 +93,48 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The database URL: `--database-url`, else `DATABASE_URL` from the environment, else from `.env`.
+    /// The database URL: `--database-url`; else the `datasource` of the Prisma schema beside the migrations
+    /// folder, `directUrl` before `url` as Prisma's migrate commands read it (see `schema`), each `env("NAME")`
+    /// read from the environment, else from `.env`; else `DATABASE_URL` (Prisma 7 schemas carry no URL).
     pub fn database_url(&self) -> Result<String, Failure> {
         if let Some(url) = &self.global.database_url {
             return Ok(url.clone());
         }
-        match self.env.get(URL_VAR) {
-            Some((_, Some(_))) if !self.env.conflicts(URL_VAR).is_empty() => {
-                let files: Vec<String> = self.env.conflicts(URL_VAR).iter().map(|p| p.display().to_string()).collect();
+        if let Some(ds) = crate::schema::datasource(&self.base_dir()).map_err(Failure::msg)?
+            && let Some((field, value)) = ds.migrate_url()
+        {
+            let file = ds.file.display();
+            return match value {
+                crate::schema::Value::Literal(url) if !url.trim().is_empty() => Ok(url.clone()),
+                crate::schema::Value::Literal(_) => Err(Failure::msg(format!("`{field}` in {file} is empty"))
+                    .hint(format!("Set `{field}` to the database URL, or pass --database-url."))),
+                crate::schema::Value::Env(var) => self.env_url(var).map_err(|f| {
+                    f.hint(format!(
+                        "{file} reads the URL from `{field} = env(\"{var}\")`; set {var}, or pass --database-url."
+                    ))
+                }),
+            };
+        }
+        self.env_url(URL_VAR)
+    }
+
+    /// A URL from an environment variable (the environment, else `.env`): set, not empty, not set to
+    /// different values in two `.env` files.
+    fn env_url(&self, var: &str) -> Result<String, Failure> {
+        match self.env.get(var) {
+            Some((_, Some(_))) if !self.env.conflicts(var).is_empty() => {
+                let files: Vec<String> = self.env.conflicts(var).iter().map(|p| p.display().to_string()).collect();
                 Err(Failure::msg(format!(
-                    "{URL_VAR} is set to different values in {}; which one is meant is unclear, as for Prisma",
+                    "{var} is set to different values in {}; which one is meant is unclear, as for Prisma",
                     files.join(" and ")
                 ))
-                .hint(format!("Keep {URL_VAR} in one of the files, or pass --database-url.")))
+                .hint(format!("Keep {var} in one of the files, or pass --database-url.")))
             }
             Some((url, _)) if !url.trim().is_empty() => Ok(url),
+            Some(_) if var != URL_VAR => Err(Failure::msg(format!("{var} is set but empty"))),
+            None if var != URL_VAR => {
+                Err(Failure::msg(format!("{var} is not set (in the environment or a .env file)")))
+            }
             _ => Err(Failure::msg(format!(
                 "no database URL: pass --database-url, or set {URL_VAR} in the environment or in a .env file"
             ))

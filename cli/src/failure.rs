@@ -180,6 +180,11 @@ fn remedy(e: &Error, program: &str) -> Vec<String> {
         Error::RollbackFailed { .. } => {
             one("The migration is still recorded as applied. Fix down.sql or the database, then run rollback again.".into())
         }
+        Error::LockThroughPooler => vec![
+            "In schema.prisma, next to `url` (the pooler), set `directUrl = env(\"DIRECT_URL\")` to the server's own"
+                .into(),
+            "address (port 5432 on Supabase and Neon); this CLI migrates through it, as Prisma does.".into(),
+        ],
         Error::Folder { .. } => one("Fix the migrations folder (each problem names its file), then run again.".into()),
         _ => Vec::new(),
     }

@@ -37,6 +37,7 @@ mod migrate;
 mod output;
 mod progress;
 mod reset;
+mod schema;
 mod tools;
 
 use std::ffi::OsString;

@@ -223,6 +223,17 @@ impl Database {
         }
     }
 
+    /// Whether the URL says it goes through PgBouncer (Prisma's `pgbouncer=true`): then the migration lock is
+    /// refused (see [`Error::LockThroughPooler`]).
+    pub(crate) fn through_pgbouncer(&self) -> bool {
+        self.kind() == DatabaseKind::Postgres
+            && self
+                .url
+                .as_deref()
+                .and_then(|u| ::url::Url::parse(u).ok())
+                .is_some_and(|u| u.query_pairs().any(|(k, v)| k == "pgbouncer" && v == "true"))
+    }
+
     /// The URL this was connected with, password hidden (`None` for a database made from a pool).
     pub fn redacted_url(&self) -> Option<&str> {
         self.url.as_deref()

@@ -302,6 +302,17 @@ pub enum Error {
         /// 1-based number of the failing statement, when known.
         statement: Option<usize>,
     },
+
+    /// The migration lock would be taken through a transaction pooler (`pgbouncer=true` in the URL), where a
+    /// session advisory lock excludes nobody (each transaction may run on another server connection) and can be
+    /// left held by a pooled connection. Prisma neither warns nor refuses; this toolkit refuses.
+    #[error(
+        "the database URL has `pgbouncer=true`: the migration lock (a session advisory lock) cannot work through a \
+         transaction pooler; migrate through the direct URL (`directUrl` in schema.prisma, or --database-url / \
+         DATABASE_URL with the server's own address), or, if deploys never run at the same time, set \
+         PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK=1 to run without the lock"
+    )]
+    LockThroughPooler,
 }
 
 /// A failed row of `_prisma_migrations`, as P3009 lists it.

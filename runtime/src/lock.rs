@@ -37,7 +37,13 @@ impl LockGuard {
     /// Opens a connection of its own (a lock must never go back into the pool), refuses a server that is not
     /// of the migrations' `provider` and, with `lock` and a server that has one, takes the migration lock,
     /// waiting up to `timeout`.
+    ///
+    /// Refuses to lock through PgBouncer (`pgbouncer=true`): in transaction mode a session lock excludes no
+    /// other deployer (SQLX-NOTES.md), so it would only pretend to serialize deploys.
     pub async fn open(db: &Database, provider: Option<Provider>, lock: bool, timeout: Duration) -> Result<Self, Error> {
+        if lock && db.through_pgbouncer() {
+            return Err(Error::LockThroughPooler);
+        }
         let mut conn = Conn::dedicated(&db.pool).await?;
         if let Err(e) = conn.check_provider(provider) {
             conn.close().await;

@@ -102,7 +102,8 @@ impl<'m> Migrator<'m> {
     ///
     /// # Errors
     /// P3019 [`Error::ProviderMismatch`], [`Error::ServerMismatch`] (a CockroachDB server for `postgresql`
-    /// migrations or the reverse), P1002 [`Error::LockTimeout`], P3005 [`Error::SchemaNotEmpty`],
+    /// migrations or the reverse), P1002 [`Error::LockTimeout`], [`Error::LockThroughPooler`] (a `pgbouncer=true`
+    /// URL with the lock on), P3005 [`Error::SchemaNotEmpty`],
     /// P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
     /// P3018 [`Error::MigrationFailed`], [`Error::Database`].
     pub async fn deploy(&self, db: &Database) -> Result<DeployReport, Error> {
@@ -362,11 +363,13 @@ impl<'m> Migrator<'m> {
     }
 
     /// `prisma migrate resolve --rolled-back NAME`: marks the failed rows of a migration rolled back, so deploy
-    /// applies it again. Changes nothing in the schema.
+    /// applies it again. Changes nothing in the schema. As Prisma, it succeeds whenever some row of the name is
+    /// unfinished, even one already rolled back (a second call marks nothing and succeeds).
     ///
     /// # Errors
     /// [`Error::ServerMismatch`], [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012
-    /// [`Error::NotFailed`], P1002, [`Error::Database`].
+    /// [`Error::NotFailed`] (every row of the name finished), P1002, [`Error::LockThroughPooler`],
+    /// [`Error::Database`].
     pub async fn resolve_rolled_back(&self, db: &Database, name: &str) -> Result<(), Error> {
         let mut guard = self.open(db).await?;
         let result = resolve_rolled_back_locked(&mut guard.conn, name).await;
@@ -374,8 +377,9 @@ impl<'m> Migrator<'m> {
         result
     }
 
-    /// Runs the migration's `down.sql` the way deploy runs scripts, then sets `rolled_back_at` on its applied
-    /// rows, so Prisma and `deploy` see it pending again. Only the latest applied migration, unless `force`.
+    /// Runs the migration's `down.sql` the way deploy runs scripts, then deletes its rows from
+    /// `_prisma_migrations`, so Prisma's status, deploy and resolve (6.16.1 and 7.x) and ours all see it pending
+    /// again (a rolled-back row would not do: Prisma 6's status counts it as applied). Only the latest applied migration, unless `force`.
     ///
     /// # Errors
     /// P3019, [`Error::ServerMismatch`], P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
@@ -505,12 +509,14 @@ async fn resolve_rolled_back_locked(conn: &mut Conn, name: &str) -> Result<(), E
     if rows.is_empty() {
         return Err(Error::NeverApplied { name: name.to_owned() });
     }
-    let failed: Vec<&&MigrationRecord> = rows.iter().filter(|r| r.is_failed()).collect();
-    if failed.is_empty() {
+    // Prisma's rule (prisma-engines `schema-engine/core/src/commands/mark_migration_rolled_back.rs`): P3012 only
+    // when every row of the name finished; otherwise mark the failed rows, of which there may be none (a second
+    // call after a first one succeeds and changes nothing).
+    if rows.iter().all(|r| r.finished_at.is_some()) {
         return Err(Error::NotFailed { name: name.to_owned() });
     }
     let now = Utc::now();
-    for r in failed {
+    for r in rows.iter().filter(|r| r.is_failed()) {
         conn.set_rolled_back(&r.id, now).await?;
     }
     tracing::info!(name, "migration marked as rolled back");
@@ -537,10 +543,16 @@ async fn rollback_locked(conn: &mut Conn, name: &str, down: &str, force: bool) -
         });
     }
     crash_point!("down-script-done");
-    let now = Utc::now();
-    for r in own {
-        conn.set_rolled_back(&r.id, now).await?;
-    }
+    // Every row of the name goes, so that no tool sees the migration as present: Prisma 6.16.1's status decides
+    // by the first row of a name and counts even a rolled-back one as applied (tests/tests/cli_postgres.rs,
+    // `status_exits_1_where_prisma_exits_0`), and its resolve --applied refuses a name with any finished row
+    // (P3008, prisma-engines mark_migration_applied.rs). Deleting is the one write after which Prisma 6 and 7's
+    // status, deploy and resolve and ours all agree it is pending (tests/tests/interop.rs,
+    // `ours_rolls_back_then_prisma_sees_it_pending_*`); what the rows said goes to the log.
+    let ids: Vec<&str> = rows.iter().filter(|r| r.migration_name == name).map(|r| r.id.as_str()).collect();
+    let finished_at = own.last().and_then(|r| r.finished_at);
+    tracing::info!(name, rows = ?ids, ?finished_at, "deleting the migration's rows");
+    conn.delete_rows(name).await?;
     tracing::info!(name, "migration rolled back");
     Ok(())
 }

@@ -176,6 +176,42 @@ async fn ours_fails_then_resolves_applied(t: Target) {
     db.close().await;
 }
 
+// Ours rolls a migration back (down.sql) → Prisma's status and deploy see it pending; both tools' resolve work.
+
+async fn ours_rolls_back_then_prisma_sees_it_pending(t: Target) {
+    let comments = "CREATE TABLE \"comments\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n";
+    let dir = MigrationsDir::new()
+        .provider(t.provider())
+        .add(INIT, "CREATE TABLE \"users\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n")
+        .add_with_down(LATER, comments, "DROP TABLE IF EXISTS \"comments\";\n");
+    let migrations = dir.load();
+    let db = t.ours().await;
+    let m = Migrator::new(&migrations);
+    m.deploy(&db).await.unwrap();
+    m.rollback(&db, LATER, false).await.unwrap();
+    // Prisma's status lists it as not yet applied (exit 1); its deploy applies it again.
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 1, &["have not yet been applied", LATER]);
+    assert_prisma(&t.prisma(&dir, &["migrate", "deploy"]), 0, &[ALL_APPLIED, LATER]);
+    m.verify(&db).await.unwrap();
+    assert_eq!(t.rows().await.iter().filter(|r| r.name == LATER).count(), 1);
+
+    // Rolled back again: Prisma's resolve --applied records it (no P3008), and both tools call it applied.
+    m.rollback(&db, LATER, false).await.unwrap();
+    assert_prisma(&t.prisma(&dir, &["migrate", "resolve", "--applied", LATER]), 0, &[LATER]);
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+    m.verify(&db).await.unwrap();
+
+    // And ours: rolled back, then our resolve --applied; Prisma agrees it is applied.
+    m.rollback(&db, LATER, false).await.unwrap();
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 1, &["have not yet been applied", LATER]);
+    m.resolve_applied(&db, LATER).await.unwrap();
+    assert_prisma(&t.prisma(&dir, &["migrate", "status"]), 0, &[UP_TO_DATE]);
+    assert_prisma(&t.prisma(&dir, &["migrate", "deploy"]), 0, &[NOTHING_PENDING]);
+    db.close().await;
+    let rows = t.rows().await;
+    assert_eq!(rows.iter().filter(|r| r.name == LATER).count(), 1, "{rows:?}");
+}
+
 // The other way round: a migration fails under Prisma → ours refuses with P3009; Prisma resolves → ours
 // deploys the rest.
 async fn prisma_fails_then_ours_refuses_until_resolved(t: Target) {
@@ -516,6 +552,16 @@ macro_rules! per_prisma_release {
             #[tokio::test(flavor = "multi_thread")]
             async fn ours_fails_resolves_applied_then_prisma_deploys_the_rest_sqlite() {
                 super::ours_fails_then_resolves_applied(Target::lite(V)).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn ours_rolls_back_then_prisma_sees_it_pending_postgres() {
+                super::ours_rolls_back_then_prisma_sees_it_pending(Target::pg(V).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn ours_rolls_back_then_prisma_sees_it_pending_sqlite() {
+                super::ours_rolls_back_then_prisma_sees_it_pending(Target::lite(V)).await;
             }
 
             #[tokio::test(flavor = "multi_thread")]

@@ -137,7 +137,7 @@ pub static RULES: &[Rule] = &[
         name: "ban-concurrent-index-creation-in-transaction",
         databases: PG,
         default: Level::Error,
-        why: "this toolkit (like Prisma) sends a script as one message, which PostgreSQL runs as one transaction, and CONCURRENTLY fails inside a transaction",
+        why: "Prisma 6 sends a script as one message, which PostgreSQL runs as one transaction, where CONCURRENTLY fails; this toolkit and Prisma 7.4+ then run the script statement by statement, so it is no longer atomic",
         remedy: "put the CREATE/DROP INDEX CONCURRENTLY alone in a migration of its own",
     },
     Rule {

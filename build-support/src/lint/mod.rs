@@ -11,7 +11,7 @@
 //! (`invalid-acknowledgement`).
 
 mod catalog;
-mod lex;
+pub(crate) mod lex;
 mod mysql;
 mod postgres;
 mod sql;

@@ -54,6 +54,15 @@ macro_rules! question_mark_bookkeeping {
                 .map_err(|e| Error::db("updating _prisma_migrations", &e))
         }
 
+        async fn delete_rows(&mut self, name: &str) -> Result<(), Error> {
+            sqlx::query("DELETE FROM _prisma_migrations WHERE migration_name = ?")
+                .bind(name)
+                .execute(self.c())
+                .await
+                .map(drop)
+                .map_err(|e| Error::db("deleting the migration's rows from _prisma_migrations", &e))
+        }
+
         async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
             sqlx::query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?")
                 .bind(logs)
@@ -220,6 +229,9 @@ pub(crate) trait Driver {
 
     async fn set_rolled_back(&mut self, id: &str, at: DateTime<Utc>) -> Result<(), Error>;
 
+    /// `rollback`'s write: every row of the migration goes (see `migrator::rollback_locked` for why).
+    async fn delete_rows(&mut self, name: &str) -> Result<(), Error>;
+
     async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error>;
 
     /// Runs a script as one unit, the way Prisma sends it.
@@ -353,6 +365,10 @@ impl Conn {
         let () = dispatch!(self, c => c.set_rolled_back(id, at).await)?;
         crash_point!("rolled-back-row");
         Ok(())
+    }
+
+    pub async fn delete_rows(&mut self, name: &str) -> Result<(), Error> {
+        dispatch!(self, c => c.delete_rows(name).await)
     }
 
     pub async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {

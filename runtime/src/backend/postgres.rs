@@ -16,6 +16,8 @@ use crate::report::MigrationRecord;
 use crate::url::quote_ident;
 use prisma_migrations_build::Provider;
 
+mod split;
+
 /// Prisma's advisory lock key (`pg_advisory_lock(72707369)`), shared so Prisma and this crate exclude each other.
 const LOCK_KEY: i64 = 72_707_369;
 
@@ -137,6 +139,17 @@ impl Conn {
         ))
     }
 
+    /// The script as one simple-query message: one implicit transaction. A script that failed inside its own
+    /// `BEGIN` leaves the session in an aborted transaction: `ROLLBACK` before anything else (a warning when
+    /// there is none).
+    async fn run_whole(&mut self, sql: &str) -> Result<(), ScriptError> {
+        let result = run_counting(&mut *self.c(), sql).await;
+        if result.is_err() {
+            let _ = self.c().execute("ROLLBACK").await;
+        }
+        result
+    }
+
     async fn simple(&mut self, sql: String, action: &'static str) -> Result<(), Error> {
         self.c().execute(sqlx::AssertSqlSafe(sql)).await.map(drop).map_err(|e| Error::db(action, &e))
     }
@@ -161,16 +174,15 @@ impl Conn {
             self.set_finished(id, Utc::now()).await?;
             return Ok(Outcome::Applied);
         };
+        let script = prisma_migrations_build::script::postgres(sql);
+        if script.must_split() {
+            return self.run_split_and_finish(id, &script).await;
+        }
         // The newline ends a trailing `-- comment` of the script; the `;` its last statement.
-        match self.run_script(&format!("{sql}\n;\n{finish}")).await {
+        match self.run_whole(&format!("{sql}\n;\n{finish}")).await {
             Ok(()) => Ok(Outcome::Applied),
-            Err(e) if e.code == "25001" && e.statement == Some(1) => {
-                if let Err(e) = self.run_script(sql).await {
-                    return Ok(Outcome::Failed(e));
-                }
-                crash_point!("script-done");
-                self.simple(finish, "updating _prisma_migrations").await?;
-                Ok(Outcome::Applied)
+            Err(e) if split::retry_split(&e, &script) || (e.code == "25001" && e.statement == Some(1)) => {
+                self.run_split_and_finish(id, &script).await
             }
             Err(e) => Ok(Outcome::Failed(e)),
         }
@@ -348,30 +360,41 @@ impl Driver for Conn {
     /// transaction rolls back and the start row is written again on its own (unless a `COMMIT` in the script
     /// already committed it), for the caller to record the error.
     ///
-    /// A script that cannot run in a transaction block (a lone `CREATE INDEX CONCURRENTLY`, `VACUUM`) fails at
-    /// once with 25001 before doing anything: then the start row commits first and the script runs alone, exactly
-    /// as Prisma sends it, its finish committed right after. A script with its own `BEGIN … COMMIT` commits the
-    /// start row with it; the finish then commits right after, durably, in the same message.
+    /// A script with a statement PostgreSQL refuses in a transaction block (`CREATE INDEX CONCURRENTLY`,
+    /// `VACUUM` …, found by `prisma_migrations_build::script`), or one that fails as a whole because it uses an
+    /// enum value it adds (55P04), runs statement by statement after its start row commits, its finish committed
+    /// right after (see `split`). A script with its own `BEGIN … COMMIT` commits the start row with it; the
+    /// finish then commits right after, durably, in the same message.
     async fn apply(&mut self, row: &NewRow<'_>, sql: &str) -> Result<Outcome, Error> {
+        let script = prisma_migrations_build::script::postgres(sql);
+        if script.must_split() {
+            self.insert_row(row).await?;
+            return self.run_split_and_finish(row.id, &script).await;
+        }
         let (Some(insert), Some(finish)) = (Self::start_row_sql(row), Self::finish_sql(row.id)) else {
             self.insert_row(row).await?;
             return self.run_and_finish(row.id, sql).await;
         };
         let deferred = std::mem::replace(&mut self.deferred, false);
         // The newline ends a trailing `-- comment` of the script; the `;` its last statement.
-        let result = match self.run_script(&format!("{insert}{sql}\n;\n{finish}")).await {
+        let outcome = self.run_whole(&format!("{insert}{sql}\n;\n{finish}")).await;
+        let result = match outcome.map_err(|mut e| {
+            // Statement 1 is the start row: the script's statements are numbered from the next one.
+            e.statement = e.statement.map(|s| s - 1);
+            e
+        }) {
             Ok(()) => Ok(Outcome::Applied),
-            // Statement 1 is the start row: a bookkeeping failure, not the script's.
-            Err(e) if e.statement == Some(1) => {
+            // The start row failed: a bookkeeping failure, not the script's.
+            Err(e) if e.statement == Some(0) => {
                 Err(Error::Database { action: "recording the migration start", code: Some(e.code), message: e.message })
             }
-            Err(e) if e.code == "25001" && e.statement == Some(2) => {
+            // Rolled back as a whole (start row too): again, statement by statement.
+            Err(e) if split::retry_split(&e, &script) => {
                 self.deferred = deferred;
                 self.insert_row(row).await?;
-                self.run_and_finish(row.id, sql).await
+                self.run_split_and_finish(row.id, &script).await
             }
-            Err(mut e) => {
-                e.statement = e.statement.map(|s| s - 1);
+            Err(e) => {
                 // The start row is usually rolled back with the script; a script that committed part of itself
                 // (`BEGIN … COMMIT`) committed it too, and that row is the one to record the failure on.
                 let again = format!("{} ON CONFLICT (id) DO NOTHING;\n", insert.trim_end().trim_end_matches(';'));
@@ -387,6 +410,16 @@ impl Driver for Conn {
         self.update("UPDATE _prisma_migrations SET rolled_back_at = $2 WHERE id = $1", id, Some(at)).await
     }
 
+    async fn delete_rows(&mut self, name: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM _prisma_migrations WHERE migration_name = $1")
+            .bind(name)
+            .persistent(false)
+            .execute(self.c())
+            .await
+            .map(drop)
+            .map_err(|e| Error::db("deleting the migration's rows from _prisma_migrations", &e))
+    }
+
     async fn set_logs(&mut self, id: &str, logs: &str) -> Result<(), Error> {
         sqlx::query("UPDATE _prisma_migrations SET logs = $2 WHERE id = $1")
             .bind(id)
@@ -398,15 +431,18 @@ impl Driver for Conn {
             .map_err(|e| Error::db("recording the failure", &e))
     }
 
-    /// The simple-query protocol: one message, one implicit transaction, as Prisma sends it; a lone
-    /// `CREATE INDEX CONCURRENTLY` works. A script that failed inside its own `BEGIN` leaves the session in an
-    /// aborted transaction: `ROLLBACK` before anything else (a warning when there is none).
+    /// One message, one implicit transaction, as Prisma 6 sends it, unless PostgreSQL cannot run the script in
+    /// one transaction: then statement by statement, as Prisma ≥ 7.4 (see `split`).
     async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
-        let result = run_counting(&mut *self.c(), sql).await;
-        if result.is_err() {
-            let _ = self.c().execute("ROLLBACK").await;
+        let script = prisma_migrations_build::script::postgres(sql);
+        if script.must_split() {
+            return self.run_split(&script.statements).await;
         }
-        result
+        let result = self.run_whole(sql).await;
+        match result {
+            Err(e) if split::retry_split(&e, &script) => self.run_split(&script.statements).await,
+            other => other,
+        }
     }
 
     async fn close(self) {
