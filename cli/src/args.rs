@@ -147,13 +147,13 @@ pub enum Migrate {
     P3009 while a failed migration is recorded, then runs each pending migration.sql and records it. A failing \
     script stops the deploy with P3018. Exit codes: 0 every migration applied (or none pending); 1 failed; \
     2 wrong usage.")]
-    Deploy(Strictness),
+    Deploy(DeployArgs),
 
     /// Compare the migrations with the database, as `prisma migrate status` does, and also report applied
     /// migrations that were edited and applied migrations missing from the folder. Writes nothing.
     #[command(after_long_help = "Exit codes: 0 up to date; 1 pending, failed, edited or missing migrations, no \
     `_prisma_migrations` table, or the database cannot be read; 2 wrong usage.")]
-    Status,
+    Status(StatusArgs),
 
     /// Record a failed migration as rolled back or applied, as `prisma migrate resolve` does. Runs no
     /// migration SQL.
@@ -184,6 +184,31 @@ pub struct Strictness {
     /// Accept migrations recorded in the database that are missing from the folder (Prisma ignores them).
     #[arg(long)]
     pub allow_missing: bool,
+
+    /// Accept a database that a newer release already migrated (an old replica during a rolling deploy):
+    /// every migration of the folder applied, plus applied migrations that sort after its latest one. Deploy
+    /// then applies nothing. Deleted, renamed, edited or failed migrations are still refused.
+    #[arg(long)]
+    pub allow_newer: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// Apply the pending migrations up to and including this one (full folder name) and leave the later ones
+    /// pending; nothing to do when it is already applied.
+    #[arg(long, value_name = "MIGRATION")]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub strictness: Strictness,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Report a database that a newer release already migrated as up to date, listing the newer migrations
+    /// (as `verify --allow-newer` accepts it).
+    #[arg(long)]
+    pub allow_newer: bool,
 }
 
 #[derive(Debug, Args)]
@@ -255,7 +280,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Migrate(Migrate::Deploy(_)) => "migrate deploy",
-            Self::Migrate(Migrate::Status) => "migrate status",
+            Self::Migrate(Migrate::Status(_)) => "migrate status",
             Self::Migrate(Migrate::Resolve(_)) => "migrate resolve",
             Self::Migrate(Migrate::Reset(_)) => "migrate reset",
             Self::Verify(_) => "verify",
