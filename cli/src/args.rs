@@ -145,8 +145,9 @@ pub enum Migrate {
     #[command(after_long_help = "Takes Prisma's migration lock, creates `_prisma_migrations` when missing (refusing \
     with P3005 when the schema already has tables: baseline it with `migrate resolve --applied`), refuses with \
     P3009 while a failed migration is recorded, then runs each pending migration.sql and records it. A failing \
-    script stops the deploy with P3018. Exit codes: 0 every migration applied (or none pending); 1 failed; \
-    2 wrong usage.")]
+    script stops the deploy with P3018. --to N stops after N (nothing to do when N is applied); --allow-newer \
+    leaves a database that a newer release migrated as it is. Exit codes: 0 every migration applied (or none \
+    pending); 1 failed; 2 wrong usage.")]
     Deploy(DeployArgs),
 
     /// Compare the migrations with the database, as `prisma migrate status` does, and also report applied
@@ -173,9 +174,10 @@ pub enum Migrate {
     Reset(ResetArgs),
 }
 
-/// Where this tool is stricter than Prisma, and the flags that restore Prisma's behaviour.
+/// Where this tool is stricter than Prisma: the flags that restore Prisma's behaviour, and `--allow-newer` for
+/// rolling deploys.
 #[derive(Debug, Args, Clone, Copy, Default)]
-#[command(next_help_heading = "Prisma compatibility")]
+#[command(next_help_heading = "Strictness")]
 pub struct Strictness {
     /// Accept applied migrations whose migration.sql changed since they were applied (Prisma does not check).
     #[arg(long)]
