@@ -147,15 +147,16 @@ pub enum Migrate {
     #[command(after_long_help = "Takes Prisma's migration lock, creates `_prisma_migrations` when missing (refusing \
     with P3005 when the schema already has tables: baseline it with `migrate resolve --applied`), refuses with \
     P3009 while a failed migration is recorded, then runs each pending migration.sql and records it. A failing \
-    script stops the deploy with P3018. Exit codes: 0 every migration applied (or none pending); 1 failed; \
-    2 wrong usage.")]
-    Deploy(Strictness),
+    script stops the deploy with P3018. --to N stops after N (nothing to do when N is applied); --allow-newer \
+    leaves a database that a newer release migrated as it is. Exit codes: 0 every migration applied (or none \
+    pending); 1 failed; 2 wrong usage.")]
+    Deploy(DeployArgs),
 
     /// Compare the migrations with the database, as `prisma migrate status` does, and also report applied
     /// migrations that were edited and applied migrations missing from the folder. Writes nothing.
     #[command(after_long_help = "Exit codes: 0 up to date; 1 pending, failed, edited or missing migrations, no \
     `_prisma_migrations` table, or the database cannot be read; 2 wrong usage.")]
-    Status,
+    Status(StatusArgs),
 
     /// Record a failed migration as rolled back or applied, as `prisma migrate resolve` does. Runs no
     /// migration SQL.
@@ -175,9 +176,10 @@ pub enum Migrate {
     Reset(ResetArgs),
 }
 
-/// Where this tool is stricter than Prisma, and the flags that restore Prisma's behaviour.
+/// Where this tool is stricter than Prisma: the flags that restore Prisma's behaviour, and `--allow-newer` for
+/// rolling deploys.
 #[derive(Debug, Args, Clone, Copy, Default)]
-#[command(next_help_heading = "Prisma compatibility")]
+#[command(next_help_heading = "Strictness")]
 pub struct Strictness {
     /// Accept applied migrations whose migration.sql changed since they were applied (Prisma does not check).
     #[arg(long)]
@@ -186,6 +188,31 @@ pub struct Strictness {
     /// Accept migrations recorded in the database that are missing from the folder (Prisma ignores them).
     #[arg(long)]
     pub allow_missing: bool,
+
+    /// Accept a database that a newer release already migrated (an old replica during a rolling deploy):
+    /// every migration of the folder applied, plus applied migrations that sort after its latest one. Deploy
+    /// then applies nothing. Deleted, renamed, edited or failed migrations are still refused.
+    #[arg(long)]
+    pub allow_newer: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// Apply the pending migrations up to and including this one (full folder name) and leave the later ones
+    /// pending; nothing to do when it is already applied.
+    #[arg(long, value_name = "MIGRATION")]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub strictness: Strictness,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Report a database that a newer release already migrated as up to date, listing the newer migrations
+    /// (as `verify --allow-newer` accepts it).
+    #[arg(long)]
+    pub allow_newer: bool,
 }
 
 #[derive(Debug, Args)]
@@ -257,7 +284,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Migrate(Migrate::Deploy(_)) => "migrate deploy",
-            Self::Migrate(Migrate::Status) => "migrate status",
+            Self::Migrate(Migrate::Status(_)) => "migrate status",
             Self::Migrate(Migrate::Resolve(_)) => "migrate resolve",
             Self::Migrate(Migrate::Reset(_)) => "migrate reset",
             Self::Verify(_) => "verify",

@@ -37,6 +37,7 @@ async fn deploy(ctx: &Ctx<'_>, a: &FleetDeployArgs) -> Result<Json, Failure> {
         concurrency: a.concurrency,
         allow_edited: a.strictness.allow_edited,
         allow_missing: a.strictness.allow_missing,
+        allow_newer: a.strictness.allow_newer,
         base_dir: ctx.base_dir(),
         ..FleetOptions::default()
     };

@@ -118,7 +118,7 @@ async fn execute(cli: Cli, migrations: Option<&Migrations>, program: String) -> 
 async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Json, Failure> {
     match command {
         Command::Migrate(Migrate::Deploy(a)) => migrate::deploy(ctx, &a).await,
-        Command::Migrate(Migrate::Status) => migrate::status(ctx).await,
+        Command::Migrate(Migrate::Status(a)) => migrate::status(ctx, &a).await,
         Command::Migrate(Migrate::Resolve(a)) => migrate::resolve(ctx, &a).await,
         Command::Migrate(Migrate::Reset(a)) => reset::reset(ctx, &a).await,
         Command::Verify(a) => tools::verify(ctx, &a).await,

@@ -1,6 +1,6 @@
 //! `migrate deploy`, `migrate status`, `migrate resolve`: Prisma's commands, Prisma's output shape.
 
-use crate::args::{ResolveArgs, Strictness};
+use crate::args::{DeployArgs, ResolveArgs, StatusArgs, Strictness};
 use crate::context::Ctx;
 use crate::failure::{Failure, resolve_hints};
 use crate::output::{Json, plural};
@@ -11,14 +11,14 @@ use prisma_migrations::{
 
 /// The migrator with the strictness flags applied.
 pub(crate) fn migrator(migrations: &Migrations, s: Strictness) -> Migrator<'_> {
-    Migrator::new(migrations).allow_edited(s.allow_edited).allow_missing(s.allow_missing)
+    Migrator::new(migrations).allow_edited(s.allow_edited).allow_missing(s.allow_missing).allow_newer(s.allow_newer)
 }
 
 fn ms(d: std::time::Duration) -> u128 {
     d.as_millis()
 }
 
-pub(crate) async fn deploy(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failure> {
+pub(crate) async fn deploy(ctx: &Ctx<'_>, a: &DeployArgs) -> Result<Json, Failure> {
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
     ctx.preamble(&url);
@@ -30,28 +30,31 @@ pub(crate) async fn deploy(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failur
     ctx.p.line("");
     ctx.p.line(&ctx.found_line(migrations.len()));
     ctx.p.line("");
-    let result = deploy_with_progress(ctx, &migrator(&migrations, *s), &db).await;
+    let result = deploy_with_progress(ctx, &migrator(&migrations, a.strictness), &db, a.to.as_deref()).await;
     db.close().await;
     report_deploy(ctx, data, result)
 }
 
-/// Deploys, printing a line per migration as it goes; returns the report, or the error with the migrations
-/// applied before it (name, ms).
+/// Deploys (up to and including `to`, when given), printing a line per migration as it goes; returns the
+/// report, or the error with the migrations applied before it (name, ms).
 pub(crate) async fn deploy_with_progress(
     ctx: &Ctx<'_>,
     migrator: &Migrator<'_>,
     db: &Database,
+    to: Option<&str>,
 ) -> Result<DeployReport, (Error, Vec<(String, u64)>)> {
     let p = ctx.p;
     let mut applied = Vec::new();
-    let result = migrator
-        .deploy_observed(db, |event| {
-            if let DeployEvent::Applied(m) = event {
-                applied.push((m.name.clone(), u64::try_from(ms(m.duration)).unwrap_or(u64::MAX)));
-            }
-            progress::print(p, event);
-        })
-        .await;
+    let observer = |event: DeployEvent<'_>| {
+        if let DeployEvent::Applied(m) = event {
+            applied.push((m.name.clone(), u64::try_from(ms(m.duration)).unwrap_or(u64::MAX)));
+        }
+        progress::print(p, event);
+    };
+    let result = match to {
+        Some(target) => migrator.deploy_to_observed(db, target, observer).await,
+        None => migrator.deploy_observed(db, observer).await,
+    };
     result.map_err(|e| (e, applied))
 }
 
@@ -75,8 +78,19 @@ pub(crate) fn report_deploy(
             data.set("applied", applied_json(&applied));
             data.set("total_ms", ms(report.total));
             data.set("lock_wait_ms", ms(report.lock_wait));
+            if let Some(t) = &report.target {
+                data.set(
+                    "target",
+                    Json::obj().with("name", t.name.as_str()).with("already_applied", t.already_applied),
+                );
+            }
+            data.set("newer_in_database", Json::strings(&report.newer_in_database));
             let p = &ctx.p;
-            if applied.is_empty() {
+            if let Some(t) = report.target.as_ref().filter(|t| t.already_applied) {
+                p.line(&format!("Migration {} is already applied: nothing to do.", p.out.cyan(&t.name)));
+            } else if !report.newer_in_database.is_empty() {
+                print_newer(ctx, &report.newer_in_database);
+            } else if applied.is_empty() {
                 p.line("No pending migrations to apply.");
             } else {
                 p.line("");
@@ -88,7 +102,13 @@ pub(crate) fn report_deploy(
                     p.line("    └─ migration.sql");
                 }
                 p.line("");
-                p.line(&p.out.green("All migrations have been successfully applied."));
+                match &report.target {
+                    Some(t) => p.line(&p.out.green(&format!(
+                        "All migrations up to {} have been successfully applied; later ones stay pending.",
+                        t.name
+                    ))),
+                    None => p.line(&p.out.green("All migrations have been successfully applied.")),
+                }
             }
             Ok(data)
         }
@@ -102,12 +122,31 @@ pub(crate) fn report_deploy(
     }
 }
 
-pub(crate) async fn status(ctx: &Ctx<'_>) -> Result<Json, Failure> {
+/// The migrations a newer release applied, accepted by `--allow-newer`.
+fn print_newer(ctx: &Ctx<'_>, names: &[String]) {
+    print_newer_status(ctx, names);
+    ctx.p.line("");
+    ctx.p.line("Nothing to apply.");
+}
+
+fn print_newer_status(ctx: &Ctx<'_>, names: &[String]) {
+    let p = &ctx.p;
+    p.line(&p.out.yellow(&format!(
+        "The database is newer than {}: a newer release applied {} after its latest one (accepted by --allow-newer):",
+        ctx.dir_shown(),
+        plural(names.len(), "migration")
+    )));
+    for name in names {
+        p.line(name);
+    }
+}
+
+pub(crate) async fn status(ctx: &Ctx<'_>, a: &StatusArgs) -> Result<Json, Failure> {
     let migrations = ctx.migrations()?;
     let url = ctx.database_url()?;
     ctx.preamble(&url);
     let (db, _) = ctx.connect_for(&migrations, &url, false).await?;
-    let report = Migrator::new(&migrations).status(&db).await;
+    let report = Migrator::new(&migrations).allow_newer(a.allow_newer).status(&db).await;
     db.close().await;
     let report = report.map_err(|e| ctx.fail(&e))?;
     let p = &ctx.p;
@@ -117,6 +156,11 @@ pub(crate) async fn status(ctx: &Ctx<'_>) -> Result<Json, Failure> {
     let data = status_json(&report);
     if report.is_up_to_date() {
         p.line(&p.out.green("Database schema is up to date!"));
+        if !report.newer_in_database.is_empty() {
+            let names: Vec<String> = report.newer_in_database.iter().map(|r| r.migration_name.clone()).collect();
+            p.line("");
+            print_newer_status(ctx, &names);
+        }
         return Ok(data);
     }
     print_status_problems(ctx, &report);
@@ -154,6 +198,7 @@ fn status_json(r: &StatusReport) -> Json {
         .with("failed", Json::strings(names(r.failed())))
         .with("edited", Json::strings(names(r.edited())))
         .with("missing_locally", Json::strings(r.missing_locally.iter().map(|m| m.migration_name.as_str())))
+        .with("newer_in_database", Json::strings(r.newer_in_database.iter().map(|m| m.migration_name.as_str())))
         .with("last_common_migration", r.last_common_migration.clone())
         .with("migrations", Json::Arr(detail))
 }

@@ -36,7 +36,7 @@ pub(crate) async fn reset(ctx: &Ctx<'_>, a: &ResetArgs) -> Result<Json, Failure>
     p.line("");
     p.line(&ctx.found_line(migrations.len()));
     p.line("");
-    let result = deploy_with_progress(ctx, &migrator(&migrations, Strictness::default()), &db).await;
+    let result = deploy_with_progress(ctx, &migrator(&migrations, Strictness::default()), &db, None).await;
     db.close().await;
     let data = Json::obj()
         .with("database_created", created)

@@ -69,15 +69,15 @@ fn impl_source(input: &Input, migrations: &[ScannedMigration], latest: usize, va
     let private = quote!(::prisma_migrations::__private);
     let names = const_names(migrations);
     let consts = migrations.iter().zip(&names).enumerate().map(|(index, (m, const_name))| {
-        let name = &m.name;
+        let (name, checksum) = (&m.name, &m.checksum);
         let doc = format!("Migration `{name}` (number {} in folder order).", index + 1);
         quote! {
             #[doc = #doc]
             #[allow(dead_code)]
-            #vis const #const_name: #private::MigrationId = #private::MigrationId::__new(#index, #name);
+            #vis const #const_name: #private::MigrationId = #private::MigrationId::__new(#index, #name, #checksum);
         }
     });
-    let latest_name = &migrations[latest].name;
+    let (latest_name, latest_checksum) = (&migrations[latest].name, &migrations[latest].checksum);
     let all_doc = format!("All {} migrations of `{}`, in folder order.", migrations.len(), input.args.dir_value());
     let latest_doc = format!("The newest migration, `{latest_name}`.");
     quote! {
@@ -91,7 +91,7 @@ fn impl_source(input: &Input, migrations: &[ScannedMigration], latest: usize, va
             };
             #[doc = #latest_doc]
             #[allow(dead_code)]
-            #vis const LATEST: #private::MigrationId = #private::MigrationId::__new(#latest, #latest_name);
+            #vis const LATEST: #private::MigrationId = #private::MigrationId::__new(#latest, #latest_name, #latest_checksum);
         }
 
         #[automatically_derived]

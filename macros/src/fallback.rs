@@ -23,7 +23,7 @@ pub fn derive(node: &DeriveInput) -> TokenStream {
                 static __PRISMA_MIGRATIONS_ALL: #private::Migrations = #empty;
                 &__PRISMA_MIGRATIONS_ALL
             };
-            #vis const LATEST: #private::MigrationId = #private::MigrationId::__new(0, "");
+            #vis const LATEST: #private::MigrationId = #private::MigrationId::__new(0, "", "");
         }
 
         #[automatically_derived]

@@ -226,6 +226,20 @@ pub enum Error {
         name: String,
     },
 
+    /// A [`MigrationId`](crate::MigrationId) from another `#[derive(Migrations)]` names a migration this list
+    /// has with other content: the two lists are different histories, so the id does not name this migration.
+    #[error(
+        "migration id `{name}` comes from another migrations list: there it has checksum {expected}, here {found}; name the migration with this list's own id (or its folder name)"
+    )]
+    ForeignMigrationId {
+        /// The migration name both lists have.
+        name: String,
+        /// The checksum the id carries.
+        expected: String,
+        /// The checksum of this list's migration of that name.
+        found: String,
+    },
+
     /// `resolve --rolled-back` on a migration that has no row.
     #[error("P3011: migration `{name}` cannot be rolled back because it was never applied to the database")]
     NeverApplied {

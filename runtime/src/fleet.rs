@@ -57,6 +57,8 @@ pub struct FleetOptions {
     pub allow_edited: bool,
     /// Accept applied migrations missing from the folder (Prisma's deploy ignores them).
     pub allow_missing: bool,
+    /// Accept a target that a newer release already migrated ([`Migrator::allow_newer`]).
+    pub allow_newer: bool,
     /// Create a missing database (SQLite file, PostgreSQL database and schema, MySQL database) first, as
     /// `prisma migrate deploy` does (default: on).
     pub create_if_missing: bool,
@@ -72,6 +74,7 @@ impl Default for FleetOptions {
             advisory_lock: !lock::disabled_by_env(),
             allow_edited: false,
             allow_missing: false,
+            allow_newer: false,
             create_if_missing: true,
             base_dir: PathBuf::from("."),
         }
@@ -299,7 +302,8 @@ async fn deploy_one(migrations: &Migrations, url: &str, options: &FleetOptions, 
                 .lock_timeout(options.lock_timeout)
                 .advisory_lock(lock)
                 .allow_edited(options.allow_edited)
-                .allow_missing(options.allow_missing);
+                .allow_missing(options.allow_missing)
+                .allow_newer(options.allow_newer);
             // Told as each migration finishes, so a deploy stopped by any error still says what it applied.
             let result = migrator
                 .deploy_observed(&db, |event| {

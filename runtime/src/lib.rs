@@ -65,6 +65,7 @@ mod lock;
 mod migrations;
 mod migrator;
 mod report;
+mod target;
 mod url;
 
 pub use database::{ConnectOptions, Database, DatabaseUrl};
@@ -89,6 +90,7 @@ pub use report::{
     AppliedMigration, DeployEvent, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan,
     PlannedMigration, StatusReport,
 };
+pub use target::Target;
 pub use url::redact_url;
 
 /// Items the generated code names. Not public API: may change in any release.

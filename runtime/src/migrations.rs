@@ -180,18 +180,26 @@ impl<'a> IntoIterator for &'a Migrations {
 }
 
 /// Names one migration of a [`MigrationSource`]: generated as an associated const per migration by
-/// `#[derive(Migrations)]` (`Db::ADD_2FA`).
+/// `#[derive(Migrations)]` (`Db::ADD_2FA`). Every API that names a migration takes one (see
+/// [`Target`](crate::Target)); it carries the migration's checksum, so an id used with another list of
+/// migrations is checked against that list's migration of the same name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MigrationId {
     index: usize,
     name: &'static str,
+    checksum: &'static str,
 }
 
 impl MigrationId {
     /// Used by the generated code; not public API.
     #[doc(hidden)]
-    pub const fn __new(index: usize, name: &'static str) -> Self {
-        Self { index, name }
+    pub const fn __new(index: usize, name: &'static str, checksum: &'static str) -> Self {
+        Self { index, name, checksum }
+    }
+
+    /// Prisma's checksum of the migration's `migration.sql` when the id was generated.
+    pub const fn checksum(self) -> &'static str {
+        self.checksum
     }
 
     /// The folder name.

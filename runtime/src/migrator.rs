@@ -14,14 +14,19 @@ use crate::backend::{Conn, NewRow, Outcome, ScriptError};
 use crate::error::FailedMigration;
 use crate::lock::{self, LockGuard};
 use crate::report::{
-    AppliedMigration, DeployEvent, DeployReport, MigrationRecord, MigrationState, MigrationStatus, Plan,
+    AppliedMigration, DeployEvent, DeployReport, DeployTarget, MigrationRecord, MigrationState, MigrationStatus, Plan,
     PlannedMigration, StatusReport,
 };
+use crate::target::{self, Target};
 use crate::{Database, Error, Migration, Migrations};
 
 mod history;
+mod newer;
+mod resolve;
 
 use history::{Row, checksum_matches, migration_status, rows_by_name};
+use newer::up_to;
+use resolve::{resolve_applied_locked, resolve_rolled_back_locked, rollback_locked};
 
 /// Lock timeout by default: long enough that many replicas starting together all get their turn.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_mins(15);
@@ -45,8 +50,24 @@ pub struct Migrator<'m> {
     migrations: &'m Migrations,
     lock_timeout: Duration,
     advisory_lock: bool,
-    allow_edited: bool,
-    allow_missing: bool,
+    allow: Allow,
+}
+
+/// Where deploy and verify relax their strictness: Prisma's laxness (`edited`, `missing`) and rolling deploys
+/// (`newer`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Allow {
+    edited: bool,
+    missing: bool,
+    newer: bool,
+}
+
+/// Deploy's list of work after its checks on the rows.
+struct Pending<'m> {
+    /// Local migrations without an active row, in folder order.
+    migrations: Vec<&'m Migration>,
+    /// Applied rows newer than every local migration (accepted by `allow_newer`), in `started_at` order.
+    newer: Vec<String>,
 }
 
 impl<'m> Migrator<'m> {
@@ -57,8 +78,7 @@ impl<'m> Migrator<'m> {
             migrations,
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             advisory_lock: !lock::disabled_by_env(),
-            allow_edited: false,
-            allow_missing: false,
+            allow: Allow::default(),
         }
     }
 
@@ -76,13 +96,25 @@ impl<'m> Migrator<'m> {
 
     /// Accept applied migrations whose `migration.sql` changed since (Prisma's deploy does not look).
     pub fn allow_edited(mut self, yes: bool) -> Self {
-        self.allow_edited = yes;
+        self.allow.edited = yes;
         self
     }
 
     /// Accept applied migrations that are not in the folder (Prisma's deploy ignores them).
     pub fn allow_missing(mut self, yes: bool) -> Self {
-        self.allow_missing = yes;
+        self.allow.missing = yes;
+        self
+    }
+
+    /// Accept a database that is *ahead* of this list, as an old release meets it during a rolling deploy:
+    /// every local migration applied (unedited, unless `allow_edited`), plus applied rows that this list lacks
+    /// and that all sort after its latest migration in Prisma's order. Then `verify` passes, `status` reports
+    /// them as [`StatusReport::newer_in_database`], and `deploy` applies nothing and succeeds
+    /// ([`DeployReport::newer_in_database`]). Rows the list lacks that sort before its latest migration (a
+    /// deleted or renamed migration) are still refused, as are failed rows and local migrations still pending
+    /// beside newer rows (the histories diverge). Off by default; [`Migrator::lax`] leaves it as it is.
+    pub fn allow_newer(mut self, yes: bool) -> Self {
+        self.allow.newer = yes;
         self
     }
 
@@ -133,23 +165,73 @@ impl<'m> Migrator<'m> {
     pub async fn deploy_observed(
         &self,
         db: &Database,
+        observer: impl FnMut(DeployEvent<'_>) + Send,
+    ) -> Result<DeployReport, Error> {
+        self.deploy_until(db, None, observer).await
+    }
+
+    /// Applies the pending migrations up to and including `target`, in folder order, as
+    /// [`Migrator::deploy`] does; the later ones stay pending. A target that is already applied is a no-op:
+    /// nothing runs, and [`DeployReport::target`] says so.
+    ///
+    /// ```no_run
+    /// # async fn f(db: &prisma_migrations::Database) -> Result<(), prisma_migrations::Error> {
+    /// #[derive(prisma_migrations::Migrations)]
+    /// #[migrations(dir = "prisma/migrations")]
+    /// struct Db;
+    ///
+    /// let report = prisma_migrations::Migrator::new(Db::ALL).deploy_to(db, Db::CREATE_USERS).await?;
+    /// if report.target.is_some_and(|t| t.already_applied) {
+    ///     println!("nothing to do");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// P3017 [`Error::MigrationNotFound`] when no migration has the target's name, [`Error::ForeignMigrationId`]
+    /// for an id of another list, before any database access; then as [`Migrator::deploy`].
+    pub async fn deploy_to(&self, db: &Database, target: impl Target) -> Result<DeployReport, Error> {
+        self.deploy_to_observed(db, target, |_| {}).await
+    }
+
+    /// [`Migrator::deploy_to`] with an observer, as [`Migrator::deploy_observed`].
+    ///
+    /// # Errors
+    /// As [`Migrator::deploy_to`].
+    pub async fn deploy_to_observed(
+        &self,
+        db: &Database,
+        target: impl Target,
+        observer: impl FnMut(DeployEvent<'_>) + Send,
+    ) -> Result<DeployReport, Error> {
+        let m = target::find(self.migrations, &target)?;
+        self.deploy_until(db, Some(m), observer).await
+    }
+
+    async fn deploy_until(
+        &self,
+        db: &Database,
+        target: Option<&'m Migration>,
         mut observer: impl FnMut(DeployEvent<'_>) + Send,
     ) -> Result<DeployReport, Error> {
         let start = Instant::now();
         self.check_provider(db)?;
         let mut guard = self.open(db).await?;
-        let result = self.deploy_locked(&mut guard.conn, &mut observer).await;
+        let result = self.deploy_locked(&mut guard.conn, target, &mut observer).await;
         let lock_wait = guard.waited;
         guard.release().await;
-        let (applied, created_table) = result?;
-        Ok(DeployReport { applied, total: start.elapsed(), lock_wait, found: self.migrations.len(), created_table })
+        let mut report = result?;
+        report.total = start.elapsed();
+        report.lock_wait = lock_wait;
+        Ok(report)
     }
 
     async fn deploy_locked(
         &self,
         conn: &mut Conn,
+        target: Option<&'m Migration>,
         observer: &mut (impl FnMut(DeployEvent<'_>) + Send),
-    ) -> Result<(Vec<AppliedMigration>, bool), Error> {
+    ) -> Result<DeployReport, Error> {
         let (rows, created_table) = match conn.load_rows().await? {
             Some(rows) => (rows, false),
             None => {
@@ -157,7 +239,9 @@ impl<'m> Migrator<'m> {
                 (Vec::new(), true)
             }
         };
-        let pending = self.pending(&rows)?;
+        let Pending { migrations: mut pending, newer } = self.pending(&rows)?;
+        let target =
+            target.map(|t| DeployTarget { name: t.name().to_owned(), already_applied: !up_to(&mut pending, t) });
         let mut applied = Vec::with_capacity(pending.len());
         for m in pending {
             let span = tracing::info_span!("migration", name = m.name());
@@ -175,11 +259,19 @@ impl<'m> Migrator<'m> {
                 }
             }
         }
-        Ok((applied, created_table))
+        Ok(DeployReport {
+            applied,
+            total: Duration::ZERO,
+            lock_wait: Duration::ZERO,
+            found: self.migrations.len(),
+            created_table,
+            target,
+            newer_in_database: newer,
+        })
     }
 
     /// Deploy's checks on the rows, then the pending migrations in folder order.
-    fn pending(&self, rows: &[MigrationRecord]) -> Result<Vec<&'m Migration>, Error> {
+    fn pending(&self, rows: &[MigrationRecord]) -> Result<Pending<'m>, Error> {
         let failed: Vec<FailedMigration> = rows
             .iter()
             .filter(|r| r.is_failed())
@@ -188,21 +280,26 @@ impl<'m> Migrator<'m> {
         if !failed.is_empty() {
             return Err(Error::FailedMigrations { failed });
         }
-        if !self.allow_edited {
+        if !self.allow.edited {
             let names = self.edited(rows);
             if !names.is_empty() {
                 return Err(Error::EditedMigrations { names });
             }
         }
-        if !self.allow_missing {
-            let names = self.missing(rows);
-            if !names.is_empty() {
-                return Err(Error::MissingMigrations { names });
-            }
-        }
         let active: HashSet<&str> =
             rows.iter().filter(|r| r.rolled_back_at.is_none()).map(|r| r.migration_name.as_str()).collect();
-        Ok(self.migrations.iter().filter(|m| !active.contains(m.name())).collect())
+        let pending: Vec<&'m Migration> = self.migrations.iter().filter(|m| !active.contains(m.name())).collect();
+        let mut newer = Vec::new();
+        if !self.allow.missing {
+            let names = self.missing(rows);
+            if !names.is_empty() {
+                if !(pending.is_empty() && self.accepts_newer(rows, &names)) {
+                    return Err(Error::MissingMigrations { names });
+                }
+                newer = names;
+            }
+        }
+        Ok(Pending { migrations: pending, newer })
     }
 
     /// Local migrations with an applied row whose checksum does not match the file (Prisma's tolerant match).
@@ -254,11 +351,19 @@ impl<'m> Migrator<'m> {
             .map(|m| migration_status(m, by_name.get(m.name()).map_or(&[][..], Vec::as_slice)))
             .collect();
         let mut missing_locally: Vec<MigrationRecord> = Vec::new();
-        for name in self.missing(&rows) {
-            if let Some(first) = rows.iter().find(|r| r.migration_name == name) {
+        let missing = self.missing(&rows);
+        for name in &missing {
+            if let Some(first) = rows.iter().find(|r| &r.migration_name == name) {
                 missing_locally.push(first.clone());
             }
         }
+        let all_applied =
+            migrations.iter().all(|m| matches!(m.state, MigrationState::Applied | MigrationState::Edited));
+        let newer_in_database = if all_applied && !missing.is_empty() && self.accepts_newer(&rows, &missing) {
+            std::mem::take(&mut missing_locally)
+        } else {
+            Vec::new()
+        };
         let first_not_applied =
             migrations.iter().position(|m| matches!(m.state, MigrationState::Pending | MigrationState::RolledBack));
         let last_common_migration = match first_not_applied {
@@ -266,7 +371,7 @@ impl<'m> Migrator<'m> {
             Some(i) => Some(migrations[i - 1].name.clone()),
             None => migrations.last().map(|m| m.name.clone()),
         };
-        StatusReport { table_exists, migrations, missing_locally, last_common_migration }
+        StatusReport { table_exists, migrations, missing_locally, last_common_migration, newer_in_database }
     }
 
     /// A start-up guard: one SELECT, then fails unless every local migration is applied, none failed, none
@@ -310,6 +415,7 @@ impl<'m> Migrator<'m> {
         let (rows, creates_table) = result?;
         let migrations = self
             .pending(&rows)?
+            .migrations
             .into_iter()
             .map(|m| PlannedMigration {
                 name: m.name().to_owned(),
@@ -325,41 +431,15 @@ impl<'m> Migrator<'m> {
     /// even in a non-empty schema.
     ///
     /// # Errors
-    /// P3019, [`Error::ServerMismatch`], P3017 [`Error::MigrationNotFound`], P3008 [`Error::AlreadyApplied`], P1002,
-    /// [`Error::Database`].
-    pub async fn resolve_applied(&self, db: &Database, name: &str) -> Result<(), Error> {
+    /// P3019, [`Error::ServerMismatch`], P3017 [`Error::MigrationNotFound`], [`Error::ForeignMigrationId`], P3008 [`Error::AlreadyApplied`],
+    /// P1002, [`Error::Database`].
+    pub async fn resolve_applied(&self, db: &Database, target: impl Target) -> Result<(), Error> {
         self.check_provider(db)?;
+        let m = target::find(self.migrations, &target)?;
         let mut guard = self.open(db).await?;
-        let result = self.resolve_applied_locked(&mut guard.conn, name).await;
+        let result = resolve_applied_locked(&mut guard.conn, m).await;
         guard.release().await;
         result
-    }
-
-    async fn resolve_applied_locked(&self, conn: &mut Conn, name: &str) -> Result<(), Error> {
-        let m = self.migrations.get(name).ok_or_else(|| Error::MigrationNotFound { name: name.to_owned() })?;
-        let rows = match conn.load_rows().await? {
-            Some(rows) => rows,
-            None => {
-                init_table(conn, false).await?;
-                Vec::new()
-            }
-        };
-        let rows: Vec<&MigrationRecord> = rows.iter().filter(|r| r.migration_name == name).collect();
-        // Prisma refuses when any row of the name has finished_at set, rolled back or not
-        // (mark_migration_applied.rs).
-        if rows.iter().any(|r| r.finished_at.is_some()) {
-            return Err(Error::AlreadyApplied { name: name.to_owned() });
-        }
-        let now = Utc::now();
-        for r in rows.iter().filter(|r| r.is_failed()) {
-            conn.set_rolled_back(&r.id, now).await?;
-        }
-        let id = new_id();
-        let row =
-            NewRow { id: &id, checksum: m.checksum(), name, started_at: now, finished_at: Some(now), logs: Some("") };
-        conn.insert_row(&row).await?;
-        tracing::info!(name, "migration marked as applied");
-        Ok(())
     }
 
     /// `prisma migrate resolve --rolled-back NAME`: marks the failed rows of a migration rolled back, so deploy
@@ -367,12 +447,18 @@ impl<'m> Migrator<'m> {
     /// unfinished, even one already rolled back (a second call marks nothing and succeeds).
     ///
     /// # Errors
-    /// [`Error::ServerMismatch`], [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012
-    /// [`Error::NotFailed`] (every row of the name finished), P1002, [`Error::LockThroughPooler`],
-    /// [`Error::Database`].
-    pub async fn resolve_rolled_back(&self, db: &Database, name: &str) -> Result<(), Error> {
+    /// [`Error::ServerMismatch`], [`Error::TableMissing`], P3011 [`Error::NeverApplied`], P3012 [`Error::NotFailed`]
+    /// (every row of the name finished), P1002, [`Error::LockThroughPooler`],
+    /// [`Error::Database`]; for an id or a [`Migration`], P3017 and [`Error::ForeignMigrationId`] as
+    /// [`Migrator::resolve_applied`].
+    pub async fn resolve_rolled_back(&self, db: &Database, target: impl Target) -> Result<(), Error> {
+        // A bare name needs no local folder (Prisma's mark_migration_rolled_back.rs reads only the rows); an id
+        // or a `Migration` is checked against this list like everywhere else.
+        if target.expected_checksum().is_some() {
+            target::find(self.migrations, &target)?;
+        }
         let mut guard = self.open(db).await?;
-        let result = resolve_rolled_back_locked(&mut guard.conn, name).await;
+        let result = resolve_rolled_back_locked(&mut guard.conn, target.target_name()).await;
         guard.release().await;
         result
     }
@@ -382,11 +468,12 @@ impl<'m> Migrator<'m> {
     /// again (a rolled-back row would not do: Prisma 6's status counts it as applied). Only the latest applied migration, unless `force`.
     ///
     /// # Errors
-    /// P3019, [`Error::ServerMismatch`], P3017, [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
+    /// P3019, [`Error::ServerMismatch`], P3017, [`Error::ForeignMigrationId`], [`Error::NoDownScript`], [`Error::TableMissing`], [`Error::NotApplied`],
     /// [`Error::NotLatest`], [`Error::RollbackFailed`], P1002, [`Error::Database`].
-    pub async fn rollback(&self, db: &Database, name: &str, force: bool) -> Result<(), Error> {
+    pub async fn rollback(&self, db: &Database, target: impl Target, force: bool) -> Result<(), Error> {
         self.check_provider(db)?;
-        let m = self.migrations.get(name).ok_or_else(|| Error::MigrationNotFound { name: name.to_owned() })?;
+        let m = target::find(self.migrations, &target)?;
+        let name = m.name();
         let down = m.down_sql().ok_or_else(|| Error::NoDownScript { name: name.to_owned() })?;
         let mut guard = self.open(db).await?;
         let result =
@@ -501,58 +588,4 @@ fn failure_logs(name: &str, e: &ScriptError) -> String {
         code = e.code,
         message = e.message,
     )
-}
-
-async fn resolve_rolled_back_locked(conn: &mut Conn, name: &str) -> Result<(), Error> {
-    let rows = conn.load_rows().await?.ok_or(Error::TableMissing)?;
-    let rows: Vec<&MigrationRecord> = rows.iter().filter(|r| r.migration_name == name).collect();
-    if rows.is_empty() {
-        return Err(Error::NeverApplied { name: name.to_owned() });
-    }
-    // Prisma's rule (prisma-engines `schema-engine/core/src/commands/mark_migration_rolled_back.rs`): P3012 only
-    // when every row of the name finished; otherwise mark the failed rows, of which there may be none (a second
-    // call after a first one succeeds and changes nothing).
-    if rows.iter().all(|r| r.finished_at.is_some()) {
-        return Err(Error::NotFailed { name: name.to_owned() });
-    }
-    let now = Utc::now();
-    for r in rows.iter().filter(|r| r.is_failed()) {
-        conn.set_rolled_back(&r.id, now).await?;
-    }
-    tracing::info!(name, "migration marked as rolled back");
-    Ok(())
-}
-
-async fn rollback_locked(conn: &mut Conn, name: &str, down: &str, force: bool) -> Result<(), Error> {
-    let rows = conn.load_rows().await?.ok_or(Error::TableMissing)?;
-    let applied: Vec<&MigrationRecord> = rows.iter().filter(|r| r.is_applied()).collect();
-    let own: Vec<&&MigrationRecord> = applied.iter().filter(|r| r.migration_name == name).collect();
-    if own.is_empty() {
-        return Err(Error::NotApplied { name: name.to_owned() });
-    }
-    // Rows are in started_at order: the last applied row is the latest migration.
-    if let Some(latest) = applied.last().filter(|r| r.migration_name != name && !force) {
-        return Err(Error::NotLatest { name: name.to_owned(), latest: latest.migration_name.clone() });
-    }
-    if let Err(e) = conn.run_script(down).await {
-        return Err(Error::RollbackFailed {
-            name: name.to_owned(),
-            database_error_code: e.code,
-            database_error: e.message,
-            statement: e.statement,
-        });
-    }
-    crash_point!("down-script-done");
-    // Every row of the name goes, so that no tool sees the migration as present: Prisma 6.16.1's status decides
-    // by the first row of a name and counts even a rolled-back one as applied (tests/tests/cli_postgres.rs,
-    // `status_exits_1_where_prisma_exits_0`), and its resolve --applied refuses a name with any finished row
-    // (P3008, prisma-engines mark_migration_applied.rs). Deleting is the one write after which Prisma 6 and 7's
-    // status, deploy and resolve and ours all agree it is pending (tests/tests/interop.rs,
-    // `ours_rolls_back_then_prisma_sees_it_pending_*`); what the rows said goes to the log.
-    let ids: Vec<&str> = rows.iter().filter(|r| r.migration_name == name).map(|r| r.id.as_str()).collect();
-    let finished_at = own.last().and_then(|r| r.finished_at);
-    tracing::info!(name, rows = ?ids, ?finished_at, "deleting the migration's rows");
-    conn.delete_rows(name).await?;
-    tracing::info!(name, "migration rolled back");
-    Ok(())
 }

@@ -78,6 +78,21 @@ pub struct DeployReport {
     pub found: usize,
     /// Whether this deploy created `_prisma_migrations`.
     pub created_table: bool,
+    /// The target of [`Migrator::deploy_to`](crate::Migrator::deploy_to) (`None` for `deploy`).
+    pub target: Option<DeployTarget>,
+    /// With [`Migrator::allow_newer`](crate::Migrator::allow_newer): the applied migrations the database has
+    /// beyond this list's latest one, in `started_at` order. Not empty: the database is newer than this list (a
+    /// newer release deployed), and this deploy applied nothing.
+    pub newer_in_database: Vec<String>,
+}
+
+/// What [`Migrator::deploy_to`](crate::Migrator::deploy_to) found of its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployTarget {
+    /// The target's folder name.
+    pub name: String,
+    /// It was applied before this deploy, so the deploy applied nothing.
+    pub already_applied: bool,
 }
 
 /// The state of one local migration in the database.
@@ -143,6 +158,10 @@ pub struct StatusReport {
     /// The last local migration that is applied before the first one that is not: what Prisma prints as the
     /// last common migration when histories diverge.
     pub last_common_migration: Option<String>,
+    /// With [`Migrator::allow_newer`](crate::Migrator::allow_newer), when the database is ahead of this list
+    /// (every local migration applied, and the rows it lacks are applied and sort after its latest migration):
+    /// those rows, moved here from `missing_locally` (first row of each name, in `started_at` order).
+    pub newer_in_database: Vec<MigrationRecord>,
 }
 
 impl StatusReport {
@@ -174,8 +193,31 @@ impl StatusReport {
         !self.missing_locally.is_empty() && !self.pending().is_empty()
     }
 
+    /// Whether a migration's script has run on the database: its state is applied or edited (an edited
+    /// migration ran in its earlier version), or, for a name the folder lacks, it has an applied row.
+    ///
+    /// ```no_run
+    /// # async fn f(db: &prisma_migrations::Database, m: &prisma_migrations::Migrations) -> Result<(), prisma_migrations::Error> {
+    /// let status = prisma_migrations::Migrator::new(m).status(db).await?;
+    /// if status.is_applied("20250114161500_add_2fa") {
+    ///     // serve the feature
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn is_applied(&self, target: impl crate::Target) -> bool {
+        let name = target.target_name();
+        match self.migrations.iter().find(|m| m.name == name) {
+            Some(m) => matches!(m.state, MigrationState::Applied | MigrationState::Edited),
+            None => self
+                .missing_locally
+                .iter()
+                .chain(&self.newer_in_database)
+                .any(|r| r.migration_name == name && r.is_applied()),
+        }
+    }
+
     /// True when the table exists, every local migration is applied unedited, none failed, and the database
-    /// has no migration the folder lacks.
+    /// has no migration the folder lacks (beyond the newer ones that `allow_newer` accepts).
     pub fn is_up_to_date(&self) -> bool {
         self.table_exists
             && self.missing_locally.is_empty()

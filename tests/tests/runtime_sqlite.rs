@@ -124,3 +124,29 @@ async fn in_memory_database() {
     assert!(Migrator::new(&m).status(&db).await.unwrap().is_up_to_date());
     db.close().await;
 }
+
+/// `allow_newer` compares names in Prisma's order (`localeCompare`), not byte order: with a shared timestamp,
+/// `…_a1` sorts after `…_a_b` for Prisma (the CLI applies `a_b` first, PRISMA.md) although its bytes sort before.
+/// A release whose latest migration is `…_a_b` meets a database where a newer release applied `…_a1`.
+#[tokio::test(flavor = "multi_thread")]
+async fn allow_newer_uses_prisma_order() {
+    let env = Env::new(KIND).await;
+    let db = env.connect().await;
+    let (a_b, a1) = ("20250102000000_a_b", "20250102000000_a1");
+    assert!(a1 < a_b, "bytes put `a1` first");
+    let new = MigrationsDir::new().add(M1, S1).add(a_b, S2).add(a1, "CREATE TABLE a1 (id INTEGER PRIMARY KEY);\n");
+    let report = Migrator::new(&new.load()).deploy(&db).await.unwrap();
+    let applied: Vec<&str> = report.applied.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(applied, [M1, a_b, a1], "Prisma's order");
+    let old = MigrationsDir::new().add(M1, S1).add(a_b, S2).load();
+    Migrator::new(&old).allow_newer(true).verify(&db).await.unwrap();
+    assert_eq!(Migrator::new(&old).allow_newer(true).deploy(&db).await.unwrap().newer_in_database, [a1]);
+    // The other way round, `a_b` is older than `a1`: a release ending at `a1` that lacks `a_b` deleted it.
+    let deleted = MigrationsDir::new().add(M1, S1).add(a1, "CREATE TABLE a1 (id INTEGER PRIMARY KEY);\n").load();
+    let e = Migrator::new(&deleted).allow_newer(true).verify(&db).await.unwrap_err();
+    assert!(
+        matches!(&e, prisma_migrations::Error::NotUpToDate { missing_locally, .. } if missing_locally == &[a_b]),
+        "{e:?}"
+    );
+    db.close().await;
+}

@@ -46,12 +46,20 @@ impl Migrator<'_> {
             match decide(m, &own).0 {
                 MigrationState::Pending | MigrationState::RolledBack => pending.push(m.name().to_owned()),
                 MigrationState::Failed => failed.push(m.name().to_owned()),
-                MigrationState::Edited if !self.allow_edited => edited.push(m.name().to_owned()),
+                MigrationState::Edited if !self.allow.edited => edited.push(m.name().to_owned()),
                 _ => {}
             }
         }
         // What is left in `by_name` has no local folder.
-        let missing_locally = if self.allow_missing || by_name.is_empty() {
+        let newer_accepted = self.allow.newer && pending.is_empty() && {
+            let names: Vec<String> = by_name
+                .iter()
+                .filter(|(_, own)| own.iter().any(|r| !r.rolled_back()))
+                .map(|(name, _)| (*name).to_owned())
+                .collect();
+            self.accepts_newer(rows, &names)
+        };
+        let missing_locally = if self.allow.missing || by_name.is_empty() || newer_accepted {
             Vec::new()
         } else if ordered {
             self.missing(rows)

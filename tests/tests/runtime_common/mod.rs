@@ -6,6 +6,7 @@
 
 pub mod proxy;
 pub mod scenarios;
+pub mod targets;
 
 /// The scenarios every database runs (`scenarios.rs`), as one `#[tokio::test]` each for the given [`Kind`], plus
 /// `test_name => scenario` pairs for the scenarios only some databases run.
@@ -22,12 +23,19 @@ macro_rules! shared_scenarios {
             provider_mismatch_is_p3019 => provider_mismatch,
             comment_only_migration_applies => comment_only_migration
             $(, $name => $scenario)*);
+        shared_scenarios!(@tests $kind, targets;
+            deploy_to_a_typed_target => deploy_to_typed_target,
+            resolve_and_rollback_by_typed_target => resolve_and_rollback_typed,
+            allow_newer_accepts_a_database_ahead_only => allow_newer);
     };
     (@tests $kind:expr; $($name:ident => $scenario:ident),*) => {
+        shared_scenarios!(@tests $kind, scenarios; $($name => $scenario),*);
+    };
+    (@tests $kind:expr, $module:ident; $($name:ident => $scenario:ident),*) => {
         $(
             #[tokio::test(flavor = "multi_thread")]
             async fn $name() {
-                runtime_common::scenarios::$scenario($kind).await;
+                runtime_common::$module::$scenario($kind).await;
             }
         )*
     };
