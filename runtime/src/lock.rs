@@ -35,6 +35,7 @@ impl LockGuard {
     /// Opens a connection of its own (a lock must never go back into the pool) and, with `lock`, takes the
     /// migration lock, waiting up to `timeout`.
     pub async fn open(db: &Database, lock: bool, timeout: Duration) -> Result<Self, Error> {
+        db.require_exists().await?;
         let mut conn = Conn::dedicated(&db.pool).await?;
         if !lock {
             return Ok(Self { conn, locked: false, waited: Duration::ZERO });

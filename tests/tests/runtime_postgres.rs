@@ -12,7 +12,7 @@ shared_scenarios!(KIND, verify_is_one_round_trip => verify_is_one_round_trip);
 
 use std::time::{Duration, Instant};
 
-use prisma_migrations::{ConnectOptions, Database, Error, Migrator};
+use prisma_migrations::{Database, Error, Migrator};
 use prisma_migrations_tests::{Gate, MigrationsDir, REACH_DEADLINE, postgres, postgres_server_url, random_name};
 use runtime_common::Env;
 use runtime_common::scenarios::{M1, M2, S1, S2};
@@ -183,11 +183,13 @@ async fn create_if_missing_creates_database_and_schema() {
     let mut url = url::Url::parse(postgres_server_url()).unwrap();
     url.set_path(&format!("/{name}"));
     let with_schema = format!("{url}?schema=app");
-    let missing = Database::connect(&with_schema).await.unwrap_err();
-    assert_eq!(missing.code(), Some("P1003"), "{missing}");
-    assert!(Database::create_if_missing(&with_schema, &ConnectOptions::new()).await.unwrap());
-    assert!(!Database::create_if_missing(&with_schema, &ConnectOptions::new()).await.unwrap());
     let db = Database::connect(&with_schema).await.unwrap();
+    assert!(!db.exists().await.unwrap());
+    assert!(db.create_if_missing().await.unwrap());
+    assert!(!db.create_if_missing().await.unwrap());
+    let again = Database::connect(&with_schema).await.unwrap();
+    assert!(!again.create_if_missing().await.unwrap(), "it exists: nothing to create");
+    again.close().await;
     let dir = MigrationsDir::new().add(M1, S1);
     Migrator::new(&dir.load()).deploy(&db).await.unwrap();
     db.close().await;
@@ -322,16 +324,17 @@ async fn verify_survives_a_terminated_pooled_connection() {
     db.close().await;
 }
 
-/// A server that accepts the TCP connection and then never answers: creating the database (what `deploy` does
-/// first) gives up after Prisma's `connect_timeout` with P1001, instead of waiting for the OS's TCP timeout.
+/// A server that accepts the TCP connection and then never answers: connecting (which probes the server before
+/// deploy creates anything) gives up after Prisma's `connect_timeout` with P1001, instead of waiting for the OS's
+/// TCP timeout.
 #[tokio::test(flavor = "multi_thread")]
-async fn create_if_missing_honours_connect_timeout() {
+async fn connect_honours_connect_timeout() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let url =
         "postgresql://postgres:s3cr3t@127.0.0.1:PORT/pm_never?connect_timeout=2".replace("PORT", &port.to_string());
     let started = Instant::now();
-    let err = Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap_err();
+    let err = Database::connect(&url).await.unwrap_err();
     // Without the timeout it would wait for ever (the listener accepts and never answers): a minute is a hang
     // guard that still tells the two apart.
     assert!(started.elapsed() < Duration::from_mins(1), "took {:?}", started.elapsed());

@@ -7,6 +7,7 @@ use std::time::Duration;
 use prisma_migrations::{Error, MigrationState, Migrator};
 use prisma_migrations_tests::MigrationsDir;
 
+pub use super::first_run::first_run;
 use super::{Env, Kind, RawRow, assert_uuid_v4, checksum, now_ms};
 
 pub const M1: &str = "20250101000000_create_users";
