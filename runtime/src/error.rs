@@ -418,3 +418,28 @@ fn list(names: &[String]) -> String {
 fn section(title: &str, names: &[String]) -> String {
     if names.is_empty() { String::new() } else { format!("\n  {title}: {}", list(names)) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_is_the_message_without_the_library_remedy() {
+        let names = || vec!["20250101120000_a".to_owned()];
+        let errors = [
+            Error::TlsNotCompiled { url: "u".into(), sslmode: "sslmode=require".into() },
+            Error::DatabaseMissing { database: "app".into() },
+            Error::SchemaNotEmpty { tables: names() },
+            Error::EditedMigrations { names: names() },
+            Error::MissingMigrations { names: names() },
+            Error::NotLatest { name: "a".into(), latest: "b".into() },
+        ];
+        for e in errors {
+            let remedy = e.library_remedy().expect("a remedy");
+            assert_eq!(format!("{}; {remedy}", e.problem()), e.to_string());
+            assert!(!e.problem().contains(remedy), "{e:?}");
+        }
+        let plain = Error::AlreadyApplied { name: "a".into() };
+        assert_eq!(plain.problem(), plain.to_string());
+    }
+}

@@ -168,7 +168,14 @@ async fn verify_and_plan() {
     let dir = folder();
     let url = format!("file:{}", db_path(&dir).display());
     let pm = pm(dir.root()).env("DATABASE_URL", &url);
-    pm.run(&["migrate", "deploy"]).expect(0);
+    // No database yet: plan lists everything and says deploy creates it; verify is P1003 and says how to create
+    // it; neither creates anything.
+    let run = pm.run(&["plan"]);
+    run.expect(0).has(&["would apply 2 migrations", "after creating the database", INIT, POSTS]);
+    json_has(pm.run(&["plan", "--json"]).expect(0).json(), "creates_database", "true");
+    pm.run(&["verify"]).expect(1).has(&["Error: P1003", "dev.db", "migrate deploy` creates it"]);
+    assert!(!db_path(&dir).exists(), "plan and verify create nothing");
+    pm.run(&["migrate", "deploy"]).expect(0).has(&["Created the database"]);
     pm.run(&["verify"]).expect(0).has(&["up to date with the 2 migrations"]);
     json_has(pm.run(&["verify", "--json"]).expect(0).json(), "up_to_date", "true");
 
@@ -192,6 +199,7 @@ async fn verify_and_plan() {
     let run = pm.run(&["plan", "--json"]);
     run.expect(0);
     json_has(run.json(), "creates_table", "false");
+    json_has(run.json(), "creates_database", "false");
     assert!(run.json().contains(&format!("\"name\":{}", q(TAGS))), "{}", run.stdout);
     assert_eq!(tables(&db_path(&dir)).await, ["Post", "User", "_prisma_migrations"], "plan wrote nothing");
     pm.run(&["migrate", "status"]).expect(1);
@@ -359,6 +367,30 @@ fn usage_errors_and_help() {
     }
     pm.run(&["migrate", "reset", "--help"]).has(&["DELETES ALL DATA", "--force"]);
     pm.run(&["--help"]).has(&["DATABASE_URL", ".env", "never printed"]);
+}
+
+/// The first run, side by side with the Prisma CLI: on a SQLite file whose directory does not exist either, both
+/// `migrate status` answer P1003 and create nothing, both `migrate deploy` create the directory and the file and
+/// apply everything, and each sees the other's database up to date.
+#[tokio::test]
+async fn first_run_on_a_missing_file_and_directory_as_prisma() {
+    let dir = folder();
+    let theirs = dir.root().join("theirs/a/b/dev.db");
+    let ours = dir.root().join("ours/a/b/dev.db");
+    let (their_url, our_url) = (format!("file:{}", theirs.display()), format!("file:{}", ours.display()));
+    let out = oracle().run(&their_url, &dir.path(), &["migrate", "status"]);
+    assert!(out.code == Some(1) && out.all().contains("P1003"), "{}", out.all());
+    pm(dir.root()).env("DATABASE_URL", &our_url).run(&["migrate", "status"]).expect(1).has(&["Error: P1003"]);
+    assert!(!dir.root().join("theirs").exists() && !dir.root().join("ours").exists(), "status creates nothing");
+
+    let out = oracle().run(&their_url, &dir.path(), &["migrate", "deploy"]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    pm(dir.root()).env("DATABASE_URL", &our_url).run(&["migrate", "deploy"]).expect(0).has(&["Created the database"]);
+    assert!(theirs.is_file() && ours.is_file());
+    assert_eq!(tables(&theirs).await, tables(&ours).await);
+    let out = oracle().run(&our_url, &dir.path(), &["migrate", "status"]);
+    assert!(out.code == Some(0) && out.all().contains("Database schema is up to date!"), "{}", out.all());
+    pm(dir.root()).env("DATABASE_URL", &their_url).run(&["verify"]).expect(0);
 }
 
 #[test]

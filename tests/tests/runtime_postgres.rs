@@ -342,3 +342,92 @@ async fn connect_honours_connect_timeout() {
     assert!(!format!("{err} {err:?}").contains("s3cr3t"));
     drop(silent);
 }
+
+/// Runs each statement on the server, as its superuser.
+async fn as_superuser(server: &str, statements: &[String]) {
+    let admin = sqlx::PgPool::connect(server).await.unwrap();
+    for sql in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(&admin).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    admin.close().await;
+}
+
+/// A role that may connect only to its own database (managed hosts: no CONNECT on `postgres` or `template1`)
+/// deploys to it, since the target is probed first and exists. With CREATEDB and CONNECT on `template1` only, a
+/// missing database is created through `template1`, the fallback after `postgres` in Prisma's engine
+/// (`create_postgres_admin_conn`: `postgres`, `template1`, `defaultdb`, skipping P1003 and P1010); with neither,
+/// deploy names the three it tried. On a private server: the test revokes privileges on its maintenance databases.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_role_limited_to_its_own_database_deploys() {
+    let server = prisma_migrations_tests::postgres_private_server_url();
+    let (role, own, fresh, none) =
+        (random_name("pm_role"), random_name("pm_own"), random_name("pm_new"), random_name("pm_none"));
+    as_superuser(
+        server,
+        &[
+            format!("CREATE ROLE \"{role}\" LOGIN"),
+            format!("CREATE DATABASE \"{own}\" OWNER \"{role}\""),
+            "REVOKE CONNECT ON DATABASE postgres FROM PUBLIC".to_owned(),
+            "REVOKE CONNECT ON DATABASE template1 FROM PUBLIC".to_owned(),
+        ],
+    )
+    .await;
+    let as_role = |database: &str, query: &str| {
+        let mut u = url::Url::parse(server).unwrap();
+        u.set_username(&role).unwrap();
+        u.set_path(&format!("/{database}"));
+        u.set_query((!query.is_empty()).then_some(query));
+        u.to_string()
+    };
+    // The server's own answer: the role may not connect to either maintenance database.
+    for maintenance in ["postgres", "template1"] {
+        let err = <sqlx::PgConnection as sqlx::Connection>::connect(&as_role(maintenance, "")).await.unwrap_err();
+        let code = err.as_database_error().and_then(|d| d.code()).map(std::borrow::Cow::into_owned);
+        assert_eq!(code.as_deref(), Some("42501"), "{maintenance}: {err}");
+    }
+    let m = MigrationsDir::new().add(M1, S1).add(M2, S2).load();
+
+    let db = Database::connect(&as_role(&own, "schema=app")).await.unwrap();
+    let report = Migrator::new(&m).deploy(&db).await.unwrap_or_else(|e| panic!("deploy to its own database: {e}"));
+    assert_eq!(report.applied.len(), 2);
+    Migrator::new(&m).verify(&db).await.unwrap();
+    db.close().await;
+
+    as_superuser(
+        server,
+        &[format!("ALTER ROLE \"{role}\" CREATEDB"), format!("GRANT CONNECT ON DATABASE template1 TO \"{role}\"")],
+    )
+    .await;
+    let db = Database::connect(&as_role(&fresh, "")).await.unwrap();
+    assert!(db.create_if_missing().await.unwrap_or_else(|e| panic!("create through template1: {e}")));
+    Migrator::new(&m).deploy(&db).await.unwrap();
+    db.close().await;
+    let admin = sqlx::PgPool::connect(server).await.unwrap();
+    let owner: String = sqlx::query_scalar("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1")
+        .bind(&fresh)
+        .fetch_one(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    assert_eq!(owner, role, "created by the role itself");
+
+    as_superuser(server, &[format!("REVOKE CONNECT ON DATABASE template1 FROM \"{role}\"")]).await;
+    let db = Database::connect(&as_role(&none, "")).await.unwrap();
+    let err = Migrator::new(&m).deploy(&db).await.unwrap_err();
+    db.close().await;
+    let text = err.to_string();
+    for tried in ["`postgres`", "`template1`", "`defaultdb` does not exist"] {
+        assert!(text.contains(tried), "names {tried}: {text}");
+    }
+    as_superuser(
+        server,
+        &[
+            format!("DROP DATABASE \"{own}\" WITH (FORCE)"),
+            format!("DROP DATABASE \"{fresh}\" WITH (FORCE)"),
+            format!("DROP ROLE \"{role}\""),
+            "GRANT CONNECT ON DATABASE postgres TO PUBLIC".to_owned(),
+            "GRANT CONNECT ON DATABASE template1 TO PUBLIC".to_owned(),
+        ],
+    )
+    .await;
+}
