@@ -369,28 +369,24 @@ fn usage_errors_and_help() {
     pm.run(&["--help"]).has(&["DATABASE_URL", ".env", "never printed"]);
 }
 
-/// The first run, side by side with the Prisma CLI: on a SQLite file whose directory does not exist either, both
-/// `migrate status` answer P1003 and create nothing, both `migrate deploy` create the directory and the file and
-/// apply everything, and each sees the other's database up to date.
-#[tokio::test]
-async fn first_run_on_a_missing_file_and_directory_as_prisma() {
+/// The first run on a SQLite file whose directory does not exist either: `migrate status` answers P1003 and
+/// creates nothing; `migrate deploy` creates the directory and the file, as Prisma's engine does
+/// (prisma-engines `sqlite/connector/native/mod.rs`, `create_database`: `create_dir_all` of the parent, then
+/// open), and the Prisma CLI then sees the database up to date. (The oracle runs Prisma's engine through
+/// better-sqlite3, which creates a missing file on open and fails on a missing directory with "External
+/// error": the adapter's behaviour, not the engine's, so the engine's source is the reference here.)
+#[test]
+fn first_run_on_a_missing_file_and_directory() {
     let dir = folder();
-    let theirs = dir.root().join("theirs/a/b/dev.db");
-    let ours = dir.root().join("ours/a/b/dev.db");
-    let (their_url, our_url) = (format!("file:{}", theirs.display()), format!("file:{}", ours.display()));
-    let out = oracle().run(&their_url, &dir.path(), &["migrate", "status"]);
-    assert!(out.code == Some(1) && out.all().contains("P1003"), "{}", out.all());
-    pm(dir.root()).env("DATABASE_URL", &our_url).run(&["migrate", "status"]).expect(1).has(&["Error: P1003"]);
-    assert!(!dir.root().join("theirs").exists() && !dir.root().join("ours").exists(), "status creates nothing");
-
-    let out = oracle().run(&their_url, &dir.path(), &["migrate", "deploy"]);
-    assert_eq!(out.code, Some(0), "{}", out.all());
-    pm(dir.root()).env("DATABASE_URL", &our_url).run(&["migrate", "deploy"]).expect(0).has(&["Created the database"]);
-    assert!(theirs.is_file() && ours.is_file());
-    assert_eq!(tables(&theirs).await, tables(&ours).await);
-    let out = oracle().run(&our_url, &dir.path(), &["migrate", "status"]);
+    let ours = dir.root().join("data/a/b/dev.db");
+    let url = format!("file:{}", ours.display());
+    let pm = pm(dir.root()).env("DATABASE_URL", &url);
+    pm.run(&["migrate", "status"]).expect(1).has(&["Error: P1003", "migrate deploy` creates it"]);
+    assert!(!dir.root().join("data").exists(), "status creates nothing");
+    pm.run(&["migrate", "deploy"]).expect(0).has(&["Created the database", INIT, POSTS]);
+    assert!(ours.is_file());
+    let out = oracle().run(&url, &dir.path(), &["migrate", "status"]);
     assert!(out.code == Some(0) && out.all().contains("Database schema is up to date!"), "{}", out.all());
-    pm(dir.root()).env("DATABASE_URL", &their_url).run(&["verify"]).expect(0);
 }
 
 #[test]
