@@ -293,7 +293,10 @@ mod tests {
             (Error::Folder { dir: "prisma/migrations".into(), problems: Vec::new() }, &["Fix the migrations folder"]),
             (Error::InvalidUrl { url: "x".into(), reason: "r".into() }, &["--database-url"]),
             (Error::FeatureDisabled { url: "x".into(), kind: "MySQL", feature: "mysql" }, &["`mysql` cargo feature"]),
-            (Error::TlsNotCompiled { url: "x".into(), sslmode: "sslmode=require".into() }, &["sslmode=disable", "`tls`"]),
+            (
+                Error::TlsNotCompiled { url: "x".into(), sslmode: "sslmode=require".into() },
+                &["sslmode=disable", "`tls`"],
+            ),
             (Error::CannotReach { url: "x".into(), message: "m".into() }, &["--database-url", "connect_timeout"]),
             (Error::AuthenticationFailed { url: "x".into(), message: "m".into() }, &["--database-url"]),
             (Error::DatabaseMissing { database: "app".into() }, &["pm migrate deploy", "--database-url"]),
@@ -377,8 +380,14 @@ mod tests {
                 assert!(remedy.contains(w), "{kind}: the remedy names `{w}`:\n{remedy}");
             }
             // The library's options and types are not the CLI's: neither the message nor the remedy names them.
-            for library in ["allow_edited(", "allow_missing(", "Migrator::", "Database::", "force = true", "numbering ="] {
-                assert!(!remedy.contains(library) && !f.message.contains(library), "{kind}: `{library}` in\n{}\n{remedy}", f.message);
+            for library in
+                ["allow_edited(", "allow_missing(", "Migrator::", "Database::", "force = true", "numbering ="]
+            {
+                assert!(
+                    !remedy.contains(library) && !f.message.contains(library),
+                    "{kind}: `{library}` in\n{}\n{remedy}",
+                    f.message
+                );
             }
             seen.push(kind);
         }

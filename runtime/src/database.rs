@@ -163,8 +163,7 @@ impl Database {
     /// As [`Database::connect`], but for the URL's syntax, which [`DatabaseUrl::parse`] checked.
     pub async fn connect_parsed(url: &DatabaseUrl) -> Result<Self, Error> {
         let (pool, missing) = connect_target(&url.raw, url.target.clone()).await?;
-        let missing =
-            missing.map(|name| Arc::new(Missing { url: url.clone(), name, exists: AtomicBool::new(false) }));
+        let missing = missing.map(|name| Arc::new(Missing { url: url.clone(), name, exists: AtomicBool::new(false) }));
         Ok(Self { pool, url: Some(url.redacted.clone()), missing })
     }
 
@@ -346,7 +345,10 @@ async fn connect_target(url: &str, target: Target) -> Result<(Pool, Option<Strin
                 // `./dev.db` joined to a base dir reads `prisma/./dev.db`: show the path without `.` parts.
                 let shown: std::path::PathBuf =
                     path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
-                return Ok((Pool::Sqlite(pool_options(pool).connect_lazy_with(options)), Some(shown.display().to_string())));
+                return Ok((
+                    Pool::Sqlite(pool_options(pool).connect_lazy_with(options)),
+                    Some(shown.display().to_string()),
+                ));
             }
             let name = path.as_deref().map_or_else(|| "sqlite".to_owned(), |p| p.display().to_string());
             let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &name, &e))?;

@@ -312,8 +312,7 @@ mod remedy {
         "`Migrator::deploy` creates it (as `prisma migrate deploy` does), or `Database::create_if_missing`";
     pub const SCHEMA_NOT_EMPTY: &str =
         "baseline it first: mark each migration already in it as applied with `Migrator::resolve_applied`";
-    pub const EDITED: &str =
-        "restore the files and put the change in a new migration, or accept the edit with `allow_edited(true)` as Prisma does";
+    pub const EDITED: &str = "restore the files and put the change in a new migration, or accept the edit with `allow_edited(true)` as Prisma does";
     pub const MISSING: &str =
         "deploy from the version that has them, or ignore them with `allow_missing(true)` as Prisma does";
     pub const NOT_LATEST: &str = "roll back the later ones first, or pass `force = true` to `Migrator::rollback`";

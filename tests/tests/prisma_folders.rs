@@ -151,8 +151,7 @@ fn folder_rule_remedies_name_the_callers_own_settings() {
         .add("01_init", "CREATE TABLE \"a\" (\"id\" INTEGER);\n")
         .add("20250102120000_fix", "CREATE TABLE \"c\" (\"id\" INTEGER);\n");
     let text = |surface| {
-        let options =
-            Options { surface, exempt_until: Some("00_gone".to_owned()), ..Options::default() };
+        let options = Options { surface, exempt_until: Some("00_gone".to_owned()), ..Options::default() };
         let problems = prisma_migrations_build::load(&dir.path(), &options).expect_err("broken rules");
         problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     };

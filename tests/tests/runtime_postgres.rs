@@ -382,7 +382,7 @@ async fn a_role_limited_to_its_own_database_deploys() {
     // The server's own answer: the role may not connect to either maintenance database.
     for maintenance in ["postgres", "template1"] {
         let err = <sqlx::PgConnection as sqlx::Connection>::connect(&as_role(maintenance, "")).await.unwrap_err();
-        let code = err.as_database_error().and_then(|d| d.code()).map(std::borrow::Cow::into_owned);
+        let code = err.as_database_error().and_then(sqlx::error::DatabaseError::code).map(std::borrow::Cow::into_owned);
         assert_eq!(code.as_deref(), Some("42501"), "{maintenance}: {err}");
     }
     let m = MigrationsDir::new().add(M1, S1).add(M2, S2).load();

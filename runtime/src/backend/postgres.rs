@@ -408,7 +408,7 @@ fn record(row: &PgRow) -> Result<MigrationRecord, Error> {
 /// The databases `CREATE DATABASE` may run on, in Prisma's order: prisma-engines
 /// `schema-engine/connectors/sql-schema-connector/src/flavour/postgres/connector/native/mod.rs`,
 /// `create_postgres_admin_conn` (`postgres` on most servers, `template1` always exists, `defaultdb` on
-/// DigitalOcean), moving on only when one does not exist or refuses this role (Prisma's P1003 and P1010).
+/// `DigitalOcean`), moving on only when one does not exist or refuses this role (Prisma's P1003 and P1010).
 const MAINTENANCE_DATABASES: [&str; 3] = ["postgres", "template1", "defaultdb"];
 
 /// The target first: a role that may connect only to its own database (managed hosts) needs nothing else when

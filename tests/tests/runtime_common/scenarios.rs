@@ -7,7 +7,6 @@ use std::time::Duration;
 use prisma_migrations::{Error, MigrationState, Migrator};
 use prisma_migrations_tests::MigrationsDir;
 
-pub use super::first_run::first_run;
 use super::{Env, Kind, RawRow, assert_uuid_v4, checksum, now_ms};
 
 pub const M1: &str = "20250101000000_create_users";
@@ -471,4 +470,9 @@ pub async fn verify_is_one_round_trip(kind: Kind) {
     Migrator::new(&m).status(&db).await.unwrap();
     assert_eq!(proxy.sent() - before, 1, "status sent more than one request");
     db.close().await;
+}
+
+/// The first start on a database that does not exist yet (`first_run.rs`).
+pub async fn first_run(kind: Kind) {
+    super::first_run::first_run(kind).await;
 }
