@@ -107,8 +107,9 @@ impl DatabaseUrl {
 /// database; the MySQL database with `CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`).
 /// [`Migrator::plan`](crate::Migrator::plan) lists every migration and says deploy would create it
 /// ([`Plan::creates_database`](crate::Plan::creates_database)); every other command (`verify`, `status`,
-/// `resolve_*`, `rollback`, the pool's own use aside) answers P1003 [`Error::DatabaseMissing`] until it exists.
-/// [`Database::create_if_missing`] creates it without deploying.
+/// `resolve_*`, `rollback`, `migration_records`, `execute_script`, `drop_all`) answers P1003
+/// [`Error::DatabaseMissing`] until it exists, and the application's own queries on the pool fail until then.
+/// [`Database::create_if_missing`] creates it without deploying; [`Database::exists`] asks.
 #[derive(Clone)]
 pub struct Database {
     pub(crate) pool: Pool,

@@ -58,7 +58,7 @@ pub struct FleetOptions {
     /// Accept applied migrations missing from the folder (Prisma's deploy ignores them).
     pub allow_missing: bool,
     /// Create a missing database (SQLite file, PostgreSQL database and schema, MySQL database) first, as
-    /// `prisma migrate deploy` does (default: on).
+    /// `prisma migrate deploy` does (default: on); off, a missing database is that target's P1003.
     pub create_if_missing: bool,
     /// Where relative `file:` URLs start (default: the current directory).
     pub base_dir: PathBuf,
