@@ -167,21 +167,27 @@ impl<'a> Ctx<'a> {
         self.connect(url, create).await
     }
 
-    /// Connects; with `create`, first creates the database when missing and says so (as `migrate deploy`).
+    /// Connects; with `create`, creates the database when missing and says so (as `migrate deploy`). Without,
+    /// a missing database is left to the command (P1003 for most; `plan` says deploy would create it).
     /// Returns whether it was created.
     pub async fn connect(&self, url: &str, create: bool) -> Result<(Database, bool), Failure> {
-        // Parsed once for both steps.
         let parsed =
             DatabaseUrl::parse(url, &ConnectOptions::new().base_dir(self.base_dir())).map_err(|e| self.fail(&e))?;
+        let db = Database::connect_parsed(&parsed).await.map_err(|e| self.fail(&e))?;
         let mut created = false;
         if create {
-            created = Database::create_if_missing_parsed(&parsed).await.map_err(|e| self.fail(&e))?;
+            created = match db.create_if_missing().await {
+                Ok(created) => created,
+                Err(e) => {
+                    db.close().await;
+                    return Err(self.fail(&e));
+                }
+            };
             if created {
                 let what = describe(url, &self.base_dir());
                 self.p.line(&self.p.out.green(&format!("Created the database: {what}")));
             }
         }
-        let db = Database::connect_parsed(&parsed).await.map_err(|e| self.fail(&e))?;
         Ok((db, created))
     }
 

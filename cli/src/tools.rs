@@ -67,7 +67,13 @@ pub(crate) async fn plan(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failure>
             "-- prisma-migrations plan: `migrate deploy` would apply {} of {}, in this order{}",
             plural(n, "migration"),
             migrations.len(),
-            if plan.creates_table { ", after creating _prisma_migrations" } else { "" }
+            if plan.creates_database {
+                ", after creating the database (it does not exist yet) and _prisma_migrations"
+            } else if plan.creates_table {
+                ", after creating _prisma_migrations"
+            } else {
+                ""
+            }
         ));
     }
     for m in &plan.migrations {
@@ -82,7 +88,10 @@ pub(crate) async fn plan(ctx: &Ctx<'_>, s: &Strictness) -> Result<Json, Failure>
             Json::obj().with("name", m.name.as_str()).with("checksum", m.checksum.as_str()).with("sql", m.sql.as_str())
         })
         .collect();
-    Ok(Json::obj().with("creates_table", plan.creates_table).with("migrations", Json::Arr(items)))
+    Ok(Json::obj()
+        .with("creates_database", plan.creates_database)
+        .with("creates_table", plan.creates_table)
+        .with("migrations", Json::Arr(items)))
 }
 
 pub(crate) async fn rollback(ctx: &Ctx<'_>, a: &RollbackArgs) -> Result<Json, Failure> {

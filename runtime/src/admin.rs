@@ -20,6 +20,7 @@ impl Database {
     /// [`Error::ScriptFailed`] naming the failing statement; statements before it stay applied on MySQL and
     /// SQLite, PostgreSQL rolls the whole script back. Connection errors as [`Database::connect`].
     pub async fn execute_script(&self, sql: &str) -> Result<(), Error> {
+        self.require_exists().await?;
         let mut conn = Conn::pooled(&self.pool).await?;
         let result = conn.run_script(sql).await;
         conn.close().await;
@@ -28,6 +29,7 @@ impl Database {
 
     /// Every row of `_prisma_migrations` in `started_at` order, or `None` when the table does not exist.
     pub async fn migration_records(&self) -> Result<Option<Vec<MigrationRecord>>, Error> {
+        self.require_exists().await?;
         let mut conn = Conn::pooled(&self.pool).await?;
         let rows = conn.load_rows().await;
         conn.close().await;
@@ -39,6 +41,7 @@ impl Database {
     /// table and view of the database is dropped. Returns what was dropped (`schema "app" (recreated empty)`,
     /// ``table `users` ``, `view "v"` …).
     pub async fn drop_all(&self) -> Result<Vec<String>, Error> {
+        self.require_exists().await?;
         match &self.pool {
             #[cfg(feature = "postgres")]
             Pool::Postgres { pool, schema } => {

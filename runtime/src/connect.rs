@@ -42,6 +42,30 @@ where
     .map_err(|e| connect_error(url, database, &e))
 }
 
+/// One direct connection, within Prisma's `connect_timeout`, so a bad URL fails at once with the real cause
+/// (a pool would retry a refused connection until its acquire timeout). `Some(database)` when the server says
+/// the database does not exist.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) async fn probe<O>(
+    url: &str,
+    database: &str,
+    options: &O,
+    timeout: Option<std::time::Duration>,
+) -> Result<Option<String>, Error>
+where
+    O: sqlx::ConnectOptions,
+    O::Connection: Sized,
+{
+    match connect_within(url, database, options, timeout).await {
+        Ok(conn) => {
+            let _ = sqlx::Connection::close(conn).await;
+            Ok(None)
+        }
+        Err(Error::DatabaseMissing { database }) => Ok(Some(database)),
+        Err(e) => Err(e),
+    }
+}
+
 /// Turns a connection error into P1000/P1001/P1003, password scrubbed.
 pub(crate) fn connect_error(url: &str, database: &str, e: &sqlx::Error) -> Error {
     let redacted = url::redact_url(url);

@@ -2,13 +2,15 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::Error;
 use crate::connect::Pool;
 #[cfg(feature = "sqlite")]
 use crate::connect::connect_error;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
-use crate::connect::connect_within;
+use crate::connect::probe;
 use crate::kind::DatabaseKind;
 use crate::url::{self, PoolSettings, Target};
 
@@ -16,17 +18,16 @@ use crate::url::{self, PoolSettings, Target};
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
     base_dir: PathBuf,
-    create_if_missing: bool,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { base_dir: PathBuf::from("."), create_if_missing: false }
+        Self { base_dir: PathBuf::from(".") }
     }
 }
 
 impl ConnectOptions {
-    /// The defaults: relative paths from the current directory, the database must exist.
+    /// The defaults: relative paths from the current directory.
     pub fn new() -> Self {
         Self::default()
     }
@@ -35,13 +36,6 @@ impl ConnectOptions {
     /// `schema.prisma`, i.e. the parent of the migrations folder.
     pub fn base_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.base_dir = dir.into();
-        self
-    }
-
-    /// Create the database first when it does not exist, as `prisma migrate deploy` does
-    /// (see [`Database::create_if_missing`]).
-    pub fn create_if_missing(mut self, yes: bool) -> Self {
-        self.create_if_missing = yes;
         self
     }
 }
@@ -53,7 +47,6 @@ impl ConnectOptions {
 /// # async fn f() -> Result<(), prisma_migrations::Error> {
 /// use prisma_migrations::{ConnectOptions, Database, DatabaseUrl};
 /// let url = DatabaseUrl::parse("file:./dev.db", &ConnectOptions::new().base_dir("prisma"))?;
-/// Database::create_if_missing_parsed(&url).await?;
 /// let db = Database::connect_parsed(&url).await?;
 /// # Ok(()) }
 /// ```
@@ -106,10 +99,30 @@ impl DatabaseUrl {
 ///
 /// The migrator does its work on a dedicated connection opened with the pool's connect options (not one of
 /// the pool's), so the migration lock is never left behind in the pool.
+///
+/// **A database that does not exist yet** (an app's very first start) is not an error at connect time: the
+/// server is reached and the credentials checked, and the handle remembers that the database is missing.
+/// [`Migrator::deploy`](crate::Migrator::deploy) then creates it, as `prisma migrate deploy` does (the SQLite
+/// file and its directory; the PostgreSQL database, through the server's `postgres`, `template1` or `defaultdb`
+/// database; the MySQL database with `CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`).
+/// [`Migrator::plan`](crate::Migrator::plan) lists every migration and says deploy would create it
+/// ([`Plan::creates_database`](crate::Plan::creates_database)); every other command (`verify`, `status`,
+/// `resolve_*`, `rollback`, `migration_records`, `execute_script`, `drop_all`) answers P1003
+/// [`Error::DatabaseMissing`] until it exists, and the application's own queries on the pool fail until then.
+/// [`Database::create_if_missing`] creates it without deploying; [`Database::exists`] asks.
 #[derive(Clone)]
 pub struct Database {
     pub(crate) pool: Pool,
     url: Option<String>,
+    /// Set when `connect` found the database missing: what is needed to create it, and whether it exists now.
+    missing: Option<Arc<Missing>>,
+}
+
+struct Missing {
+    url: DatabaseUrl,
+    /// The database name or file path, for P1003.
+    name: String,
+    exists: AtomicBool,
 }
 
 impl fmt::Debug for Database {
@@ -120,7 +133,8 @@ impl fmt::Debug for Database {
 
 impl Database {
     /// Connects with a Prisma-style URL: `postgresql://user:pw@host:5432/db?schema=app`, `mysql://…/db`,
-    /// `file:./dev.db` (relative to the current directory), `sqlite:…`.
+    /// `file:./dev.db` (relative to the current directory), `sqlite:…`. A database that does not exist yet is not
+    /// an error here: `deploy` creates it (see [`Database`]).
     ///
     /// ```no_run
     /// # async fn f() -> Result<(), prisma_migrations::Error> {
@@ -130,22 +144,18 @@ impl Database {
     ///
     /// # Errors
     /// [`Error::InvalidUrl`] (P1013) naming the part at fault, [`Error::CannotReach`] (P1001),
-    /// [`Error::AuthenticationFailed`] (P1000), [`Error::DatabaseMissing`] (P1003), or
-    /// [`Error::FeatureDisabled`] for a database this build does not include.
+    /// [`Error::AuthenticationFailed`] (P1000), or [`Error::FeatureDisabled`] for a database this build does not
+    /// include.
     pub async fn connect(url: &str) -> Result<Self, Error> {
         Self::connect_with(url, &ConnectOptions::default()).await
     }
 
-    /// [`Database::connect`] with options (base directory for relative `file:` paths, create if missing).
+    /// [`Database::connect`] with options (the base directory of relative `file:` paths).
     ///
     /// # Errors
     /// As [`Database::connect`].
     pub async fn connect_with(url: &str, opts: &ConnectOptions) -> Result<Self, Error> {
-        let url = DatabaseUrl::parse(url, opts)?;
-        if opts.create_if_missing {
-            Self::create_if_missing_parsed(&url).await?;
-        }
-        Self::connect_parsed(&url).await
+        Self::connect_parsed(&DatabaseUrl::parse(url, opts)?).await
     }
 
     /// [`Database::connect`] with a URL already parsed.
@@ -153,26 +163,55 @@ impl Database {
     /// # Errors
     /// As [`Database::connect`], but for the URL's syntax, which [`DatabaseUrl::parse`] checked.
     pub async fn connect_parsed(url: &DatabaseUrl) -> Result<Self, Error> {
-        let pool = connect_target(&url.raw, url.target.clone()).await?;
-        Ok(Self { pool, url: Some(url.redacted.clone()) })
+        let (pool, missing) = connect_target(&url.raw, url.target.clone()).await?;
+        let missing = missing.map(|name| Arc::new(Missing { url: url.clone(), name, exists: AtomicBool::new(false) }));
+        Ok(Self { pool, url: Some(url.redacted.clone()), missing })
     }
 
-    /// Creates the database when it does not exist, as `prisma migrate deploy` does first: the SQLite file
-    /// (and its directory), the PostgreSQL database (and the `?schema=` schema), the MySQL database with
-    /// `utf8mb4`/`utf8mb4_unicode_ci`. Returns whether the database was created.
+    /// Creates the database when [`Database::connect`] found it missing and it still is, as
+    /// `prisma migrate deploy` does first (see [`Database`] for what is created where); `deploy` calls it.
+    /// Returns whether this call created it.
+    ///
+    /// PostgreSQL: `CREATE DATABASE` runs on the first of the server's `postgres`, `template1` and `defaultdb`
+    /// databases that lets this role in, as Prisma's schema engine picks it; the `?schema=` schema is created
+    /// too. MySQL: `CREATE DATABASE` runs on a connection with no database selected.
     ///
     /// # Errors
-    /// As [`Database::connect`], and [`Error::Database`] when the server refuses to create it.
-    pub async fn create_if_missing(url: &str, opts: &ConnectOptions) -> Result<bool, Error> {
-        Self::create_if_missing_parsed(&DatabaseUrl::parse(url, opts)?).await
+    /// [`Error::CannotReach`], [`Error::AuthenticationFailed`], [`Error::CreateDir`] (SQLite), and
+    /// [`Error::Database`] when the server refuses to create it (or no maintenance database lets this role in).
+    pub async fn create_if_missing(&self) -> Result<bool, Error> {
+        let Some(missing) = &self.missing else { return Ok(false) };
+        if missing.exists.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let created = crate::backend::create_if_missing(&missing.url.raw, missing.url.target.clone()).await?;
+        missing.exists.store(true, Ordering::Release);
+        Ok(created)
     }
 
-    /// [`Database::create_if_missing`] with a URL already parsed.
+    /// Whether the database exists: true unless [`Database::connect`] found it missing and it still is (asked
+    /// again then, as another process may have created it meanwhile).
     ///
     /// # Errors
-    /// As [`Database::create_if_missing`].
-    pub async fn create_if_missing_parsed(url: &DatabaseUrl) -> Result<bool, Error> {
-        crate::backend::create_if_missing(&url.raw, url.target.clone()).await
+    /// As [`Database::connect`].
+    pub async fn exists(&self) -> Result<bool, Error> {
+        let Some(missing) = &self.missing else { return Ok(true) };
+        if missing.exists.load(Ordering::Acquire) {
+            return Ok(true);
+        }
+        let exists = crate::backend::exists(&missing.url.raw, missing.url.target.clone()).await?;
+        if exists {
+            missing.exists.store(true, Ordering::Release);
+        }
+        Ok(exists)
+    }
+
+    /// P1003 unless the database exists: every command but `deploy` and `plan` needs it.
+    pub(crate) async fn require_exists(&self) -> Result<(), Error> {
+        match &self.missing {
+            Some(missing) if !self.exists().await? => Err(Error::DatabaseMissing { database: missing.name.clone() }),
+            _ => Ok(()),
+        }
     }
 
     /// Which database this is.
@@ -258,21 +297,21 @@ impl Database {
 impl From<sqlx::PgPool> for Database {
     /// Wraps a pool; its connections' `search_path` decides the schema.
     fn from(pool: sqlx::PgPool) -> Self {
-        Self { pool: Pool::Postgres { pool, schema: None }, url: None }
+        Self { pool: Pool::Postgres { pool, schema: None }, url: None, missing: None }
     }
 }
 
 #[cfg(feature = "sqlite")]
 impl From<sqlx::SqlitePool> for Database {
     fn from(pool: sqlx::SqlitePool) -> Self {
-        Self { pool: Pool::Sqlite(pool), url: None }
+        Self { pool: Pool::Sqlite(pool), url: None, missing: None }
     }
 }
 
 #[cfg(feature = "mysql")]
 impl From<sqlx::MySqlPool> for Database {
     fn from(pool: sqlx::MySqlPool) -> Self {
-        Self { pool: Pool::MySql(pool), url: None }
+        Self { pool: Pool::MySql(pool), url: None, missing: None }
     }
 }
 
@@ -290,11 +329,12 @@ fn pool_options<DB: sqlx::Database>(settings: PoolSettings) -> sqlx::pool::PoolO
     o
 }
 
-async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
+/// The pool, and the database's name when it does not exist yet (the pool then connects once it does).
+async fn connect_target(url: &str, target: Target) -> Result<(Pool, Option<String>), Error> {
     match target {
         #[cfg(feature = "postgres")]
         Target::Postgres { options, schema, database, pool } => {
-            probe(url, &database, &options, pool).await?;
+            let missing = probe(url, &database, &options, pool.connect_timeout).await?;
             let mut pool_opts = pool_options(pool);
             if let Some(set) = crate::backend::postgres_set_search_path(&options, schema.as_deref()) {
                 pool_opts = pool_opts.after_connect(move |conn, _| {
@@ -302,12 +342,12 @@ async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
                     Box::pin(async move { sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(set)).await.map(drop) })
                 });
             }
-            Ok(Pool::Postgres { pool: pool_opts.connect_lazy_with(options), schema })
+            Ok((Pool::Postgres { pool: pool_opts.connect_lazy_with(options), schema }, missing))
         }
         #[cfg(feature = "mysql")]
         Target::MySql { options, database, pool, .. } => {
-            probe(url, &database, &options, pool).await?;
-            Ok(Pool::MySql(pool_options(pool).connect_lazy_with(options)))
+            let missing = probe(url, &database, &options, pool.connect_timeout).await?;
+            Ok((Pool::MySql(pool_options(pool).connect_lazy_with(options)), missing))
         }
         #[cfg(feature = "sqlite")]
         Target::Sqlite { options, path, pool } => {
@@ -317,26 +357,16 @@ async fn connect_target(url: &str, target: Target) -> Result<Pool, Error> {
                 // `./dev.db` joined to a base dir reads `prisma/./dev.db`: show the path without `.` parts.
                 let shown: std::path::PathBuf =
                     path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
-                return Err(Error::DatabaseMissing { database: shown.display().to_string() });
+                return Ok((
+                    Pool::Sqlite(pool_options(pool).connect_lazy_with(options)),
+                    Some(shown.display().to_string()),
+                ));
             }
             let name = path.as_deref().map_or_else(|| "sqlite".to_owned(), |p| p.display().to_string());
             let p = pool_options(pool).connect_with(options).await.map_err(|e| connect_error(url, &name, &e))?;
-            Ok(Pool::Sqlite(p))
+            Ok((Pool::Sqlite(p), None))
         }
         #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
         Target::Never(n) => match n {},
     }
-}
-
-/// One direct connection, within Prisma's `connect_timeout`, so a bad URL fails at once with the real cause
-/// (the pool would retry a refused connection until its acquire timeout); the pool then connects lazily.
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-async fn probe<O>(url: &str, database: &str, options: &O, pool: PoolSettings) -> Result<(), Error>
-where
-    O: sqlx::ConnectOptions,
-    O::Connection: Sized,
-{
-    let conn = connect_within(url, database, options, pool.connect_timeout).await?;
-    let _ = sqlx::Connection::close(conn).await;
-    Ok(())
 }

@@ -49,7 +49,8 @@ pub enum Error {
     /// The URL asks for TLS (`sslmode=require`, Prisma's `sslaccept` …), and this build has no TLS: the `tls`
     /// cargo feature is off.
     #[error(
-        "the database URL `{url}` requires TLS (`{sslmode}`), but this build of prisma-migrations has no TLS support; build it with its `tls` cargo feature, or use `sslmode=disable`/`prefer`"
+        "the database URL `{url}` requires TLS (`{sslmode}`), but this build of prisma-migrations has no TLS support; {}",
+        remedy::TLS
     )]
     TlsNotCompiled {
         /// The URL, password hidden.
@@ -77,9 +78,7 @@ pub enum Error {
     },
 
     /// The database (or SQLite file) does not exist.
-    #[error(
-        "P1003: database `{database}` does not exist; `deploy` through the CLI creates it, or call `Database::create_if_missing`"
-    )]
+    #[error("P1003: database `{database}` does not exist; {}", remedy::DATABASE_MISSING)]
     DatabaseMissing {
         /// The database name or file path.
         database: String,
@@ -149,8 +148,9 @@ pub enum Error {
 
     /// `_prisma_migrations` is missing and the schema already has tables.
     #[error(
-        "P3005: the database schema is not empty (it has {}) and has no `_prisma_migrations` table; baseline it first: mark the migrations already in it with `resolve --applied <name>`",
-        list(tables)
+        "P3005: the database schema is not empty (it has {}) and has no `_prisma_migrations` table; {}",
+        list(tables),
+        remedy::SCHEMA_NOT_EMPTY
     )]
     SchemaNotEmpty {
         /// The tables found.
@@ -166,8 +166,9 @@ pub enum Error {
 
     /// Applied migrations whose local `migration.sql` no longer matches the recorded checksum (strict mode).
     #[error(
-        "applied migration(s) {} were edited after being applied (checksum differs from `_prisma_migrations`); restore the files, or allow it with `allow_edited(true)` as Prisma does",
-        list(names)
+        "applied migration(s) {} were edited after being applied (checksum differs from `_prisma_migrations`); {}",
+        list(names),
+        remedy::EDITED
     )]
     EditedMigrations {
         /// The names.
@@ -176,8 +177,9 @@ pub enum Error {
 
     /// Migrations recorded as applied have no local folder (strict mode).
     #[error(
-        "the database has applied migration(s) {} that are not in the migrations folder; deploy from the matching version, or allow it with `allow_missing(true)` as Prisma does",
-        list(names)
+        "the database has applied migration(s) {} that are not in the migrations folder; {}",
+        list(names),
+        remedy::MISSING
     )]
     MissingMigrations {
         /// The names.
@@ -294,9 +296,7 @@ pub enum Error {
     },
 
     /// `rollback` on a migration that is not the latest applied one (without `force`).
-    #[error(
-        "migration `{name}` is not the latest applied migration (`{latest}` is); roll back the later ones first, or force it"
-    )]
+    #[error("migration `{name}` is not the latest applied migration (`{latest}` is); {}", remedy::NOT_LATEST)]
     NotLatest {
         /// The migration.
         name: String,
@@ -340,7 +340,45 @@ pub struct FailedMigration {
     pub logs: Option<String>,
 }
 
+/// The library's remedies that end some messages (after `; `), in the library's terms: [`Error::problem`] leaves
+/// them out for a caller that gives its own (the CLI names its flags instead).
+mod remedy {
+    pub const TLS: &str = "build it with its `tls` cargo feature, or use `sslmode=disable`/`prefer`";
+    pub const DATABASE_MISSING: &str =
+        "`Migrator::deploy` creates it (as `prisma migrate deploy` does), or `Database::create_if_missing`";
+    pub const SCHEMA_NOT_EMPTY: &str =
+        "baseline it first: mark each migration already in it as applied with `Migrator::resolve_applied`";
+    pub const EDITED: &str = "restore the files and put the change in a new migration, or accept the edit with `allow_edited(true)` as Prisma does";
+    pub const MISSING: &str =
+        "deploy from the version that has them, or ignore them with `allow_missing(true)` as Prisma does";
+    pub const NOT_LATEST: &str = "roll back the later ones first, or pass `force = true` to `Migrator::rollback`";
+}
+
 impl Error {
+    /// The library's remedy at the end of this error's message, if it has one.
+    fn library_remedy(&self) -> Option<&'static str> {
+        match self {
+            Self::TlsNotCompiled { .. } => Some(remedy::TLS),
+            Self::DatabaseMissing { .. } => Some(remedy::DATABASE_MISSING),
+            Self::SchemaNotEmpty { .. } => Some(remedy::SCHEMA_NOT_EMPTY),
+            Self::EditedMigrations { .. } => Some(remedy::EDITED),
+            Self::MissingMigrations { .. } => Some(remedy::MISSING),
+            Self::NotLatest { .. } => Some(remedy::NOT_LATEST),
+            _ => None,
+        }
+    }
+
+    /// What went wrong, without the remedy in the library's terms that ends some messages (`allow_edited(true)`,
+    /// `Migrator::resolve_applied` …): for a caller that tells its users the next step in its own terms, as the
+    /// CLI does with its flags. The `Display` text is this plus `; <remedy>`.
+    pub fn problem(&self) -> String {
+        let text = self.to_string();
+        match self.library_remedy() {
+            Some(r) => text.strip_suffix(r).and_then(|t| t.strip_suffix("; ")).unwrap_or(&text).to_owned(),
+            None => text,
+        }
+    }
+
     /// Prisma's error code (`"P3009"` …) for errors that Prisma also reports.
     pub fn code(&self) -> Option<&'static str> {
         Some(match self {
@@ -425,4 +463,29 @@ fn list(names: &[String]) -> String {
 
 fn section(title: &str, names: &[String]) -> String {
     if names.is_empty() { String::new() } else { format!("\n  {title}: {}", list(names)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_is_the_message_without_the_library_remedy() {
+        let names = || vec!["20250101120000_a".to_owned()];
+        let errors = [
+            Error::TlsNotCompiled { url: "u".into(), sslmode: "sslmode=require".into() },
+            Error::DatabaseMissing { database: "app".into() },
+            Error::SchemaNotEmpty { tables: names() },
+            Error::EditedMigrations { names: names() },
+            Error::MissingMigrations { names: names() },
+            Error::NotLatest { name: "a".into(), latest: "b".into() },
+        ];
+        for e in errors {
+            let remedy = e.library_remedy().expect("a remedy");
+            assert_eq!(format!("{}; {remedy}", e.problem()), e.to_string());
+            assert!(!e.problem().contains(remedy), "{e:?}");
+        }
+        let plain = Error::AlreadyApplied { name: "a".into() };
+        assert_eq!(plain.problem(), plain.to_string());
+    }
 }

@@ -60,7 +60,7 @@ pub struct FleetOptions {
     /// Accept a target that a newer release already migrated ([`Migrator::allow_newer`]).
     pub allow_newer: bool,
     /// Create a missing database (SQLite file, PostgreSQL database and schema, MySQL database) first, as
-    /// `prisma migrate deploy` does (default: on).
+    /// `prisma migrate deploy` does (default: on); off, a missing database is that target's P1003.
     pub create_if_missing: bool,
     /// Where relative `file:` URLs start (default: the current directory).
     pub base_dir: PathBuf,
@@ -294,7 +294,7 @@ fn now_failed(url: &str, e: Error) -> TargetReport {
 /// One target's deploy; `lock`: take the migration lock for this target alone.
 async fn deploy_one(migrations: &Migrations, url: &str, options: &FleetOptions, lock: bool) -> TargetReport {
     let started_at = Instant::now();
-    let connect = ConnectOptions::new().base_dir(&options.base_dir).create_if_missing(options.create_if_missing);
+    let connect = ConnectOptions::new().base_dir(&options.base_dir);
     let mut applied = Vec::new();
     let result = match Database::connect_with(url, &connect).await {
         Ok(db) => {
@@ -304,14 +304,21 @@ async fn deploy_one(migrations: &Migrations, url: &str, options: &FleetOptions, 
                 .allow_edited(options.allow_edited)
                 .allow_missing(options.allow_missing)
                 .allow_newer(options.allow_newer);
+            // Deploy creates a missing database; without `create_if_missing` it is P1003 instead.
+            let exists = if options.create_if_missing { Ok(()) } else { db.require_exists().await };
             // Told as each migration finishes, so a deploy stopped by any error still says what it applied.
-            let result = migrator
-                .deploy_observed(&db, |event| {
-                    if let DeployEvent::Applied(m) = event {
-                        applied.push(m.name.clone());
-                    }
-                })
-                .await;
+            let result = match exists {
+                Ok(()) => {
+                    migrator
+                        .deploy_observed(&db, |event| {
+                            if let DeployEvent::Applied(m) = event {
+                                applied.push(m.name.clone());
+                            }
+                        })
+                        .await
+                }
+                Err(e) => Err(e),
+            };
             db.close().await;
             result
         }
@@ -424,8 +431,13 @@ fn place(url: &str, options: &FleetOptions) -> Result<Place, Error> {
 /// Connects to a group's first target (creating it if asked) and takes the migration lock there, for the
 /// whole group.
 async fn hold_lock(url: &str, migrations: &Migrations, options: &FleetOptions) -> Result<LockGuard, Error> {
-    let connect = ConnectOptions::new().base_dir(&options.base_dir).create_if_missing(options.create_if_missing);
-    let db = Database::connect_with(url, &connect).await?;
+    let db = Database::connect_with(url, &ConnectOptions::new().base_dir(&options.base_dir)).await?;
+    if options.create_if_missing
+        && let Err(e) = db.create_if_missing().await
+    {
+        db.close().await;
+        return Err(e);
+    }
     let guard = LockGuard::open(&db, migrations.provider(), true, options.lock_timeout).await;
     db.close().await;
     let guard = guard?;

@@ -44,6 +44,7 @@ impl LockGuard {
         if lock && db.through_pgbouncer() {
             return Err(Error::LockThroughPooler);
         }
+        db.require_exists().await?;
         let mut conn = Conn::dedicated(&db.pool).await?;
         if let Err(e) = conn.check_provider(provider) {
             conn.close().await;

@@ -128,7 +128,8 @@ impl<'m> Migrator<'m> {
         self.migrations
     }
 
-    /// Applies every pending migration, like `prisma migrate deploy`: provider check, lock, create the table
+    /// Applies every pending migration, like `prisma migrate deploy`: provider check, create the database when
+    /// it does not exist yet ([`Database::create_if_missing`]), lock, create the table
     /// (refusing a non-empty schema), refuse failed migrations, then for each pending migration insert its row,
     /// run its script as one unit and mark it finished, or record the error and stop.
     ///
@@ -137,7 +138,8 @@ impl<'m> Migrator<'m> {
     /// migrations or the reverse), P1002 [`Error::LockTimeout`], [`Error::LockThroughPooler`] (a `pgbouncer=true`
     /// URL with the lock on), P3005 [`Error::SchemaNotEmpty`],
     /// P3009 [`Error::FailedMigrations`], [`Error::EditedMigrations`] / [`Error::MissingMigrations`] (strict),
-    /// P3018 [`Error::MigrationFailed`], [`Error::Database`].
+    /// P3018 [`Error::MigrationFailed`], [`Error::Database`]; creating the database as
+    /// [`Database::create_if_missing`].
     pub async fn deploy(&self, db: &Database) -> Result<DeployReport, Error> {
         self.deploy_observed(db, |_| {}).await
     }
@@ -216,6 +218,7 @@ impl<'m> Migrator<'m> {
     ) -> Result<DeployReport, Error> {
         let start = Instant::now();
         self.check_provider(db)?;
+        db.create_if_missing().await?;
         let mut guard = self.open(db).await?;
         let result = self.deploy_locked(&mut guard.conn, target, &mut observer).await;
         let lock_wait = guard.waited;
@@ -334,7 +337,7 @@ impl<'m> Migrator<'m> {
     /// (`table_exists == false`, every migration pending).
     ///
     /// # Errors
-    /// P3019 [`Error::ProviderMismatch`], [`Error::Database`].
+    /// P3019 [`Error::ProviderMismatch`], P1003 [`Error::DatabaseMissing`] (as Prisma), [`Error::Database`].
     pub async fn status(&self, db: &Database) -> Result<StatusReport, Error> {
         self.check_provider(db)?;
         let rows = read_rows(db).await?;
@@ -384,9 +387,10 @@ impl<'m> Migrator<'m> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotUpToDate`] listing what is wrong; P3019; [`Error::Database`].
+    /// [`Error::NotUpToDate`] listing what is wrong; P3019; P1003 [`Error::DatabaseMissing`]; [`Error::Database`].
     pub async fn verify(&self, db: &Database) -> Result<(), Error> {
         self.check_provider(db)?;
+        db.require_exists().await?;
         let mut conn = Conn::pooled(&db.pool).await?;
         let verdict = self.verify_on(&mut conn).await;
         conn.close().await;
@@ -394,12 +398,16 @@ impl<'m> Migrator<'m> {
     }
 
     /// What `deploy` would apply now, in order, with the SQL: a dry run. Writes nothing, takes no lock, creates
-    /// no table; fails where deploy would fail before running anything.
+    /// no table; fails where deploy would fail before running anything. A database that does not exist yet is
+    /// not an error: every migration is listed, with [`Plan::creates_database`] set.
     ///
     /// # Errors
     /// As [`Migrator::deploy`] before any script runs: P3019, P3005, P3009, edited/missing (strict).
     pub async fn plan(&self, db: &Database) -> Result<Plan, Error> {
         self.check_provider(db)?;
+        if !db.exists().await? {
+            return Ok(Plan { creates_database: true, creates_table: true, migrations: self.planned(&[])? });
+        }
         let mut conn = Conn::pooled(&db.pool).await?;
         let result = async {
             match conn.load_rows().await? {
@@ -413,8 +421,12 @@ impl<'m> Migrator<'m> {
         .await;
         conn.close().await;
         let (rows, creates_table) = result?;
-        let migrations = self
-            .pending(&rows)?
+        Ok(Plan { creates_database: false, creates_table, migrations: self.planned(&rows)? })
+    }
+
+    fn planned(&self, rows: &[MigrationRecord]) -> Result<Vec<PlannedMigration>, Error> {
+        Ok(self
+            .pending(rows)?
             .migrations
             .into_iter()
             .map(|m| PlannedMigration {
@@ -422,8 +434,7 @@ impl<'m> Migrator<'m> {
                 sql: m.sql().to_owned(),
                 checksum: m.checksum().to_owned(),
             })
-            .collect();
-        Ok(Plan { creates_table, migrations })
+            .collect())
     }
 
     /// `prisma migrate resolve --applied NAME`: records the migration as applied without running it (how a
@@ -501,6 +512,7 @@ impl<'m> Migrator<'m> {
 
 /// The rows, through a pooled connection; `None` when the table is missing.
 async fn read_rows(db: &Database) -> Result<Option<Vec<MigrationRecord>>, Error> {
+    db.require_exists().await?;
     let mut conn = Conn::pooled(&db.pool).await?;
     let rows = conn.load_rows().await;
     conn.close().await;

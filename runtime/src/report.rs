@@ -239,6 +239,9 @@ pub struct PlannedMigration {
 /// What `deploy` would do now: the pending migrations in order, with their SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
+    /// Whether the database does not exist yet, so deploy would create it first (then every migration is
+    /// listed).
+    pub creates_database: bool,
     /// Whether deploy would create `_prisma_migrations` first.
     pub creates_table: bool,
     /// The migrations, in order.

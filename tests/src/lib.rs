@@ -27,7 +27,7 @@ pub use gate::{Gate, REACH_DEADLINE};
 pub use oracle::{Oracle, OracleOutput, PrismaVersion, oracle, oracle_of};
 pub use servers::{
     TlsServer, mysql_plain_server_url, mysql_server_url, mysql_tls_server, postgres_plain_server_url,
-    postgres_server_url, postgres_tls_server,
+    postgres_private_server_url, postgres_server_url, postgres_tls_server,
 };
 
 /// A database created for one test, dropped (with everything in it) when this guard is dropped.

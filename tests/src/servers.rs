@@ -69,6 +69,19 @@ pub fn postgres_plain_server_url() -> &'static str {
     }
 }
 
+/// A private PostgreSQL server (TLS off) for tests that change the server itself (roles, privileges on the
+/// maintenance databases), whatever `PM_TEST_POSTGRES_URL` says: never the machine's shared server.
+///
+/// # Panics
+/// When there are no PostgreSQL server binaries, saying what to install.
+pub fn postgres_private_server_url() -> &'static str {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    match URL.get_or_init(|| start_postgres_in("pg-private", false).map(|(url, _)| url)) {
+        Ok(url) => url,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// A private MariaDB server with TLS on (whatever `PM_TEST_MYSQL_URL` says), started once per test binary.
 ///
 /// # Panics

@@ -168,7 +168,14 @@ async fn verify_and_plan() {
     let dir = folder();
     let url = format!("file:{}", db_path(&dir).display());
     let pm = pm(dir.root()).env("DATABASE_URL", &url);
-    pm.run(&["migrate", "deploy"]).expect(0);
+    // No database yet: plan lists everything and says deploy creates it; verify is P1003 and says how to create
+    // it; neither creates anything.
+    let run = pm.run(&["plan"]);
+    run.expect(0).has(&["would apply 2 migrations", "after creating the database", INIT, POSTS]);
+    json_has(pm.run(&["plan", "--json"]).expect(0).json(), "creates_database", "true");
+    pm.run(&["verify"]).expect(1).has(&["Error: P1003", "dev.db", "migrate deploy` creates it"]);
+    assert!(!db_path(&dir).exists(), "plan and verify create nothing");
+    pm.run(&["migrate", "deploy"]).expect(0).has(&["Created the database"]);
     pm.run(&["verify"]).expect(0).has(&["up to date with the 2 migrations"]);
     json_has(pm.run(&["verify", "--json"]).expect(0).json(), "up_to_date", "true");
 
@@ -192,6 +199,7 @@ async fn verify_and_plan() {
     let run = pm.run(&["plan", "--json"]);
     run.expect(0);
     json_has(run.json(), "creates_table", "false");
+    json_has(run.json(), "creates_database", "false");
     assert!(run.json().contains(&format!("\"name\":{}", q(TAGS))), "{}", run.stdout);
     assert_eq!(tables(&db_path(&dir)).await, ["Post", "User", "_prisma_migrations"], "plan wrote nothing");
     pm.run(&["migrate", "status"]).expect(1);
@@ -359,6 +367,26 @@ fn usage_errors_and_help() {
     }
     pm.run(&["migrate", "reset", "--help"]).has(&["DELETES ALL DATA", "--force"]);
     pm.run(&["--help"]).has(&["DATABASE_URL", ".env", "never printed"]);
+}
+
+/// The first run on a SQLite file whose directory does not exist either: `migrate status` answers P1003 and
+/// creates nothing; `migrate deploy` creates the directory and the file, as Prisma's engine does
+/// (prisma-engines `sqlite/connector/native/mod.rs`, `create_database`: `create_dir_all` of the parent, then
+/// open), and the Prisma CLI then sees the database up to date. (The oracle runs Prisma's engine through
+/// better-sqlite3, which creates a missing file on open and fails on a missing directory with "External
+/// error": the adapter's behaviour, not the engine's, so the engine's source is the reference here.)
+#[test]
+fn first_run_on_a_missing_file_and_directory() {
+    let dir = folder();
+    let ours = dir.root().join("data/a/b/dev.db");
+    let url = format!("file:{}", ours.display());
+    let pm = pm(dir.root()).env("DATABASE_URL", &url);
+    pm.run(&["migrate", "status"]).expect(1).has(&["Error: P1003", "migrate deploy` creates it"]);
+    assert!(!dir.root().join("data").exists(), "status creates nothing");
+    pm.run(&["migrate", "deploy"]).expect(0).has(&["Created the database", INIT, POSTS]);
+    assert!(ours.is_file());
+    let out = oracle().run(&url, &dir.path(), &["migrate", "status"]);
+    assert!(out.code == Some(0) && out.all().contains("Database schema is up to date!"), "{}", out.all());
 }
 
 #[test]

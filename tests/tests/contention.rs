@@ -199,17 +199,17 @@ async fn create_index_concurrently_completes_while_another_process_waits_for_the
 /// so a `lock_wait` of at least that long means it was refused while another held the lock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_deployers_starting_together_never_block_each_other() {
-    use prisma_migrations::{ConnectOptions, Database, Migrator};
+    use prisma_migrations::{Database, Migrator};
     let dir = MigrationsDir::new().add("20250101000000_create_t", "CREATE TABLE \"t\" (\"id\" INTEGER);\n");
     let migrations = std::sync::Arc::new(dir.load());
     let mut contended = 0;
     for round in 0..60 {
         let db = sqlite();
-        let opts = ConnectOptions::new().create_if_missing(true);
         let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(3));
         let mut tasks = Vec::new();
         for _ in 0..3 {
-            let conn = Database::connect_with(&db.url(), &opts).await.unwrap();
+            let conn = Database::connect(&db.url()).await.unwrap();
+            conn.create_if_missing().await.unwrap();
             let (m, barrier) = (migrations.clone(), barrier.clone());
             tasks.push(tokio::spawn(async move {
                 barrier.wait().await;

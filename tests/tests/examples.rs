@@ -105,7 +105,7 @@ async fn quickstart_twice() {
     let first = run("quickstart", dir.path(), None, &[]);
     first.expect(0).has(&[
         "5 migrations embedded",
-        "Database: file:./quickstart.db (created)",
+        "Database: file:./quickstart.db (new: deploy creates it)",
         "Applied 5 migration(s) in",
         "MIGRATION",
         "STATE",
@@ -130,7 +130,7 @@ async fn quickstart_twice() {
 
     let second = run("quickstart", dir.path(), None, &[]);
     second.expect(0).has(&["Database: file:./quickstart.db\n", "Nothing to apply: the database already has all 5"]);
-    assert!(!second.stdout.contains("(created)") && !second.stdout.contains("Applied "), "{}", second.stdout);
+    assert!(!second.stdout.contains("(new") && !second.stdout.contains("Applied "), "{}", second.stdout);
     assert_eq!(second.table(), table, "the same status table");
     assert_eq!(applied_rows(&db).await, want, "no new rows");
 
@@ -153,7 +153,7 @@ async fn quickstart_uses_database_url() {
     let dir = ScratchDir::new();
     run("quickstart", dir.path(), Some("file:./data/app.db"), &[])
         .expect(0)
-        .has(&["Database: file:./data/app.db (created)", "Applied 5 migration(s)"]);
+        .has(&["Database: file:./data/app.db (new: deploy creates it)", "Applied 5 migration(s)"]);
     assert_eq!(applied_rows(&dir.path().join("data/app.db")).await.len(), 5);
     assert!(!dir.path().join("quickstart.db").exists());
 }

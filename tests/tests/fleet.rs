@@ -62,8 +62,7 @@ async fn break_two(base_url: &str, dir: &MigrationsDir, pool: &sqlx::PgPool) {
     let only_m1 = MigrationsDir::new().provider("postgresql").add(M1, S1);
     for i in [CONFLICT, FAILED_ROW] {
         let url = format!("{base_url}?schema={}", schema(i));
-        let opts = prisma_migrations::ConnectOptions::new().create_if_missing(true);
-        let db = prisma_migrations::Database::connect_with(&url, &opts).await.unwrap();
+        let db = prisma_migrations::Database::connect(&url).await.unwrap();
         Migrator::new(&only_m1.load()).deploy(&db).await.unwrap();
         db.close().await;
     }

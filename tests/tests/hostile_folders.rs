@@ -241,12 +241,7 @@ async fn ten_megabyte_migration_loads_checksums_and_deploys_on_sqlite() {
     assert_eq!(big.sql().len(), sql.len());
     assert_eq!(big.checksum(), sha256sum(&dir.path().join("20250101120000_load_big_table/migration.sql")));
     let db_file = sqlite();
-    let db = prisma_migrations::Database::connect_with(
-        &db_file.url(),
-        &prisma_migrations::ConnectOptions::new().create_if_missing(true),
-    )
-    .await
-    .unwrap();
+    let db = prisma_migrations::Database::connect(&db_file.url()).await.unwrap();
     let start = Instant::now();
     let report = Migrator::new(&m).deploy(&db).await.unwrap_or_else(|e| panic!("{e}"));
     let deploy_time = start.elapsed();

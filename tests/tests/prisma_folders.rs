@@ -140,6 +140,35 @@ async fn oracle_applies_generated_names_in_our_order() {
     assert_ne!(prisma_order, names, "Prisma's order is not byte order here");
 }
 
+/// Folder-rule remedies name the settings of whoever reads the folder: the macro's options
+/// (`numbering = "sequential"`, `exempt_until`) at compile time, the CLI's flags (`--sequential`,
+/// `--exempt-until`) for the CLI; never the other's.
+#[test]
+fn folder_rule_remedies_name_the_callers_own_settings() {
+    use prisma_migrations_build::Surface;
+    let dir = MigrationsDir::new()
+        .provider("sqlite")
+        .add("01_init", "CREATE TABLE \"a\" (\"id\" INTEGER);\n")
+        .add("20250102120000_fix", "CREATE TABLE \"c\" (\"id\" INTEGER);\n");
+    let text = |surface| {
+        let options = Options { surface, exempt_until: Some("00_gone".to_owned()), ..Options::default() };
+        let problems = prisma_migrations_build::load(&dir.path(), &options).expect_err("broken rules");
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    };
+    let (cli, mac) = (text(Surface::Cli), text(Surface::Macro));
+    for (shown, own, other) in [
+        (&cli, ["`--sequential`", "`--exempt-until`"], ["numbering =", "`exempt_until`"]),
+        (&mac, ["`numbering = \"sequential\"`", "`exempt_until`"], ["--sequential", "--exempt-until"]),
+    ] {
+        for o in own {
+            assert!(shown.contains(o), "names {o}:\n{shown}");
+        }
+        for o in other {
+            assert!(!shown.contains(o), "does not name {o}:\n{shown}");
+        }
+    }
+}
+
 /// A history the build refuses (numbered, dashed, vague, shared timestamps) deploys, verifies and reports
 /// status through the CLI; each broken rule is a warning on stderr and in `--json`, naming the CLI's flag.
 #[test]

@@ -12,7 +12,7 @@ shared_scenarios!(KIND, verify_is_one_round_trip => verify_is_one_round_trip);
 
 use std::time::{Duration, Instant};
 
-use prisma_migrations::{ConnectOptions, Database, Migrator};
+use prisma_migrations::{Database, Migrator};
 use prisma_migrations_tests::{MigrationsDir, mysql_server_url, random_name};
 use runtime_common::Env;
 use runtime_common::scenarios::{M1, S1};
@@ -77,9 +77,11 @@ async fn create_if_missing_uses_utf8mb4_unicode_ci() {
     let mut url = url::Url::parse(mysql_server_url()).unwrap();
     url.set_path(&format!("/{name}"));
     let url = url.to_string();
-    assert_eq!(Database::connect(&url).await.unwrap_err().code(), Some("P1003"));
-    assert!(Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap());
-    assert!(!Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap());
+    let db = Database::connect(&url).await.unwrap();
+    assert!(!db.exists().await.unwrap());
+    assert!(db.create_if_missing().await.unwrap());
+    assert!(!db.create_if_missing().await.unwrap());
+    db.close().await;
     let pool = sqlx::MySqlPool::connect(mysql_server_url()).await.unwrap();
     let collation: String = sqlx::query_scalar(
         "SELECT CAST(default_collation_name AS CHAR) FROM information_schema.schemata WHERE schema_name = ?",
@@ -134,15 +136,16 @@ async fn verify_survives_a_killed_pooled_connection() {
     db.close().await;
 }
 
-/// A server that accepts the TCP connection and then never answers: creating the database (what `deploy` does
-/// first) gives up after Prisma's `connect_timeout` with P1001, instead of waiting for the OS's TCP timeout.
+/// A server that accepts the TCP connection and then never answers: connecting (which probes the server before
+/// deploy creates anything) gives up after Prisma's `connect_timeout` with P1001, instead of waiting for the OS's
+/// TCP timeout.
 #[tokio::test(flavor = "multi_thread")]
-async fn create_if_missing_honours_connect_timeout() {
+async fn connect_honours_connect_timeout() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let url = "mysql://root:s3cr3t@127.0.0.1:PORT/pm_never?connect_timeout=2".replace("PORT", &port.to_string());
     let started = Instant::now();
-    let err = Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap_err();
+    let err = Database::connect(&url).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
     assert_eq!(err.code(), Some("P1001"), "{err}");
     assert!(!format!("{err} {err:?}").contains("s3cr3t"));

@@ -12,7 +12,7 @@ shared_scenarios!(KIND, verify_is_one_round_trip => verify_is_one_round_trip);
 
 use std::time::{Duration, Instant};
 
-use prisma_migrations::{ConnectOptions, Database, Error, Migrator};
+use prisma_migrations::{Database, Error, Migrator};
 use prisma_migrations_tests::{Gate, MigrationsDir, REACH_DEADLINE, postgres, postgres_server_url, random_name};
 use runtime_common::Env;
 use runtime_common::scenarios::{M1, M2, S1, S2};
@@ -192,11 +192,13 @@ async fn create_if_missing_creates_database_and_schema() {
     let mut url = url::Url::parse(postgres_server_url()).unwrap();
     url.set_path(&format!("/{name}"));
     let with_schema = format!("{url}?schema=app");
-    let missing = Database::connect(&with_schema).await.unwrap_err();
-    assert_eq!(missing.code(), Some("P1003"), "{missing}");
-    assert!(Database::create_if_missing(&with_schema, &ConnectOptions::new()).await.unwrap());
-    assert!(!Database::create_if_missing(&with_schema, &ConnectOptions::new()).await.unwrap());
     let db = Database::connect(&with_schema).await.unwrap();
+    assert!(!db.exists().await.unwrap());
+    assert!(db.create_if_missing().await.unwrap());
+    assert!(!db.create_if_missing().await.unwrap());
+    let again = Database::connect(&with_schema).await.unwrap();
+    assert!(!again.create_if_missing().await.unwrap(), "it exists: nothing to create");
+    again.close().await;
     let dir = MigrationsDir::new().add(M1, S1);
     Migrator::new(&dir.load()).deploy(&db).await.unwrap();
     db.close().await;
@@ -219,8 +221,16 @@ async fn errors_never_show_the_password() {
         "postgresql://postgres:s3cr3t-pw@127.0.0.1/x?connection_limit=many".to_owned(),
     ];
     let mut codes = Vec::new();
+    let m = MigrationsDir::new().add(M1, S1).load();
     for url in &urls {
-        let err = Database::connect(url).await.unwrap_err();
+        // A missing database is no error at connect (deploy creates it); verify answers P1003.
+        let err = match Database::connect(url).await {
+            Err(e) => e,
+            Ok(db) => {
+                assert!(!format!("{db:?}").contains("s3cr3t"), "password shown: {db:?}");
+                Migrator::new(&m).verify(&db).await.unwrap_err()
+            }
+        };
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("s3cr3t"), "password shown: {shown}");
         codes.push(err.code());
@@ -345,20 +355,110 @@ async fn verify_survives_a_terminated_pooled_connection() {
     db.close().await;
 }
 
-/// A server that accepts the TCP connection and then never answers: creating the database (what `deploy` does
-/// first) gives up after Prisma's `connect_timeout` with P1001, instead of waiting for the OS's TCP timeout.
+/// A server that accepts the TCP connection and then never answers: connecting (which probes the server before
+/// deploy creates anything) gives up after Prisma's `connect_timeout` with P1001, instead of waiting for the OS's
+/// TCP timeout.
 #[tokio::test(flavor = "multi_thread")]
-async fn create_if_missing_honours_connect_timeout() {
+async fn connect_honours_connect_timeout() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let url =
         "postgresql://postgres:s3cr3t@127.0.0.1:PORT/pm_never?connect_timeout=2".replace("PORT", &port.to_string());
     let started = Instant::now();
-    let err = Database::create_if_missing(&url, &ConnectOptions::new()).await.unwrap_err();
+    let err = Database::connect(&url).await.unwrap_err();
     // Without the timeout it would wait for ever (the listener accepts and never answers): a minute is a hang
     // guard that still tells the two apart.
     assert!(started.elapsed() < Duration::from_mins(1), "took {:?}", started.elapsed());
     assert_eq!(err.code(), Some("P1001"), "{err}");
     assert!(!format!("{err} {err:?}").contains("s3cr3t"));
     drop(silent);
+}
+
+/// Runs each statement on the server, as its superuser.
+async fn as_superuser(server: &str, statements: &[String]) {
+    let admin = sqlx::PgPool::connect(server).await.unwrap();
+    for sql in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(&admin).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    admin.close().await;
+}
+
+/// A role that may connect only to its own database (managed hosts: no CONNECT on `postgres` or `template1`)
+/// deploys to it, since the target is probed first and exists. With CREATEDB and CONNECT on `template1` only, a
+/// missing database is created through `template1`, the fallback after `postgres` in Prisma's engine
+/// (`create_postgres_admin_conn`: `postgres`, `template1`, `defaultdb`, skipping P1003 and P1010); with neither,
+/// deploy names the three it tried. On a private server: the test revokes privileges on its maintenance databases.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_role_limited_to_its_own_database_deploys() {
+    let server = prisma_migrations_tests::postgres_private_server_url();
+    let (role, own, fresh, none) =
+        (random_name("pm_role"), random_name("pm_own"), random_name("pm_new"), random_name("pm_none"));
+    as_superuser(
+        server,
+        &[
+            format!("CREATE ROLE \"{role}\" LOGIN"),
+            format!("CREATE DATABASE \"{own}\" OWNER \"{role}\""),
+            "REVOKE CONNECT ON DATABASE postgres FROM PUBLIC".to_owned(),
+            "REVOKE CONNECT ON DATABASE template1 FROM PUBLIC".to_owned(),
+        ],
+    )
+    .await;
+    let as_role = |database: &str, query: &str| {
+        let mut u = url::Url::parse(server).unwrap();
+        u.set_username(&role).unwrap();
+        u.set_path(&format!("/{database}"));
+        u.set_query((!query.is_empty()).then_some(query));
+        u.to_string()
+    };
+    // The server's own answer: the role may not connect to either maintenance database.
+    for maintenance in ["postgres", "template1"] {
+        let err = <sqlx::PgConnection as sqlx::Connection>::connect(&as_role(maintenance, "")).await.unwrap_err();
+        let code = err.as_database_error().and_then(sqlx::error::DatabaseError::code).map(std::borrow::Cow::into_owned);
+        assert_eq!(code.as_deref(), Some("42501"), "{maintenance}: {err}");
+    }
+    let m = MigrationsDir::new().add(M1, S1).add(M2, S2).load();
+
+    let db = Database::connect(&as_role(&own, "schema=app")).await.unwrap();
+    let report = Migrator::new(&m).deploy(&db).await.unwrap_or_else(|e| panic!("deploy to its own database: {e}"));
+    assert_eq!(report.applied.len(), 2);
+    Migrator::new(&m).verify(&db).await.unwrap();
+    db.close().await;
+
+    as_superuser(
+        server,
+        &[format!("ALTER ROLE \"{role}\" CREATEDB"), format!("GRANT CONNECT ON DATABASE template1 TO \"{role}\"")],
+    )
+    .await;
+    let db = Database::connect(&as_role(&fresh, "")).await.unwrap();
+    assert!(db.create_if_missing().await.unwrap_or_else(|e| panic!("create through template1: {e}")));
+    Migrator::new(&m).deploy(&db).await.unwrap();
+    db.close().await;
+    let admin = sqlx::PgPool::connect(server).await.unwrap();
+    let owner: String = sqlx::query_scalar("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1")
+        .bind(&fresh)
+        .fetch_one(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    assert_eq!(owner, role, "created by the role itself");
+
+    as_superuser(server, &[format!("REVOKE CONNECT ON DATABASE template1 FROM \"{role}\"")]).await;
+    let db = Database::connect(&as_role(&none, "")).await.unwrap();
+    let err = Migrator::new(&m).deploy(&db).await.unwrap_err();
+    db.close().await;
+    let text = err.to_string();
+    for tried in ["`postgres`", "`template1`", "`defaultdb` does not exist"] {
+        assert!(text.contains(tried), "names {tried}: {text}");
+    }
+    as_superuser(
+        server,
+        &[
+            format!("DROP DATABASE \"{own}\" WITH (FORCE)"),
+            format!("DROP DATABASE \"{fresh}\" WITH (FORCE)"),
+            format!("DROP ROLE \"{role}\""),
+            "GRANT CONNECT ON DATABASE postgres TO PUBLIC".to_owned(),
+            "GRANT CONNECT ON DATABASE template1 TO PUBLIC".to_owned(),
+        ],
+    )
+    .await;
 }

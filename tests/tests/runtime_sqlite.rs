@@ -17,19 +17,29 @@ use prisma_migrations_tests::{MigrationsDir, ScratchDir};
 use runtime_common::Env;
 use runtime_common::scenarios::{M1, M2, S1, S2};
 
-/// `file:./x.db` is relative to the base directory; `create_if_missing` makes the file and its directory, as
-/// Prisma's deploy does; without it a missing file is P1003.
+/// `file:./x.db` is relative to the base directory; a missing file is no error at connect, `create_if_missing`
+/// makes the file and its directory, as Prisma's deploy does (prisma-engines `sqlite/connector/native/mod.rs`,
+/// `create_database`, creates the parent directories); until then `verify` is P1003.
 #[tokio::test(flavor = "multi_thread")]
 async fn relative_file_url_and_create_if_missing() {
     let scratch = ScratchDir::new();
     let opts = ConnectOptions::new().base_dir(scratch.path());
     let url = "file:./nested/dir/dev.db?connection_limit=1";
-    assert_eq!(Database::connect_with(url, &opts).await.unwrap_err().code(), Some("P1003"));
-    assert!(Database::create_if_missing(url, &opts).await.unwrap());
-    assert!(scratch.path().join("nested/dir/dev.db").is_file());
-    assert!(!Database::create_if_missing(url, &opts).await.unwrap());
     let db = Database::connect_with(url, &opts).await.unwrap();
-    Migrator::new(&MigrationsDir::new().add(M1, S1).load()).deploy(&db).await.unwrap();
+    assert!(!db.exists().await.unwrap());
+    let m = MigrationsDir::new().add(M1, S1).load();
+    let missing = Migrator::new(&m).verify(&db).await.unwrap_err();
+    assert_eq!(missing.code(), Some("P1003"), "{missing}");
+    assert!(missing.to_string().contains("nested/dir/dev.db"), "{missing}");
+    assert!(!scratch.path().join("nested").exists(), "nothing created before asked");
+    assert!(db.create_if_missing().await.unwrap());
+    assert!(scratch.path().join("nested/dir/dev.db").is_file());
+    assert!(!db.create_if_missing().await.unwrap());
+    assert!(db.exists().await.unwrap());
+    Migrator::new(&m).deploy(&db).await.unwrap();
+    db.close().await;
+    let db = Database::connect_with(url, &opts).await.unwrap();
+    assert!(!db.create_if_missing().await.unwrap(), "an existing file is not created again");
     db.close().await;
     // `file:dev.db` (no `./`) and the `sqlite:` scheme reach the same kind of database.
     let db = Database::connect_with("file:nested/dir/dev.db", &opts).await.unwrap();

@@ -12,7 +12,7 @@
 
 use std::process::ExitCode;
 
-use prisma_migrations::{ConnectOptions, Database, Error, MigrationState, Migrations, Migrator, redact_url};
+use prisma_migrations::{Database, Error, MigrationState, Migrations, Migrator, redact_url};
 
 /// The whole `examples/prisma/migrations` folder, checked and embedded at compile time (build.rs tracks it, so a
 /// new migration folder rebuilds this binary).
@@ -38,10 +38,10 @@ async fn run() -> Result<(), Error> {
     let url = url.as_deref().unwrap_or(DEFAULT_URL);
     println!("{} migrations embedded from examples/prisma/migrations", MIGRATIONS.len());
 
-    let options = ConnectOptions::new().create_if_missing(true);
-    let created = Database::create_if_missing(url, &options).await?;
-    let db = Database::connect_with(url, &options).await?;
-    println!("Database: {}{}", redact_url(url), if created { " (created)" } else { "" });
+    // A database that does not exist yet is no error: deploy creates it, as `prisma migrate deploy` does.
+    let db = Database::connect(url).await?;
+    let first_run = !db.exists().await?;
+    println!("Database: {}{}", redact_url(url), if first_run { " (new: deploy creates it)" } else { "" });
     println!();
 
     let migrator = Migrator::new(&MIGRATIONS);

@@ -21,7 +21,8 @@ const DEFAULT_URL: &str = "file:./quickstart.db";
 async fn main() -> ExitCode {
     let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty());
     let url = url.as_deref().unwrap_or(DEFAULT_URL);
-    // Never create the database here: an application that finds no database must not invent an empty one.
+    // Never create the database here: an application that finds no database must not invent an empty one
+    // (connect does not create it; verify answers P1003).
     let db = match Database::connect(url).await {
         Ok(db) => db,
         Err(e) => return refuse(&e),

@@ -409,7 +409,25 @@ where
 #[cfg(feature = "postgres")]
 pub(crate) use postgres::set_search_path as postgres_set_search_path;
 
-/// `database create` for each kind.
+/// Whether the database of a URL exists now (asked when connecting found it missing).
+pub(crate) async fn exists(url_str: &str, target: Target) -> Result<bool, Error> {
+    match target {
+        #[cfg(feature = "postgres")]
+        Target::Postgres { options, database, pool, .. } => {
+            Ok(crate::connect::probe(url_str, &database, &options, pool.connect_timeout).await?.is_none())
+        }
+        #[cfg(feature = "mysql")]
+        Target::MySql { options, database, pool, .. } => {
+            Ok(crate::connect::probe(url_str, &database, &options, pool.connect_timeout).await?.is_none())
+        }
+        #[cfg(feature = "sqlite")]
+        Target::Sqlite { path, .. } => Ok(path.is_none_or(|p| std::fs::metadata(p).is_ok())),
+        #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+        Target::Never(n) => match n {},
+    }
+}
+
+/// `database create` for each kind: true when this call created it.
 pub(crate) async fn create_if_missing(url_str: &str, target: Target) -> Result<bool, Error> {
     match target {
         #[cfg(feature = "postgres")]

@@ -175,7 +175,9 @@ fn record(row: &MySqlRow) -> Result<MigrationRecord, Error> {
     })
 }
 
-/// `CREATE DATABASE … CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, as Prisma creates it.
+/// `CREATE DATABASE … CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, as Prisma creates it (prisma-engines
+/// `flavour/mysql.rs`, `create_database`), on a connection with no database selected: Prisma's engine connects to
+/// the `mysql` database for it, which a user limited to its own databases may not use (README, Differences).
 pub(crate) async fn create_if_missing(
     url: &str,
     server: MySqlConnectOptions,

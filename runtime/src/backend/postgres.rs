@@ -471,7 +471,15 @@ fn record(row: &PgRow) -> Result<MigrationRecord, Error> {
     })
 }
 
-/// `CREATE DATABASE` from the server's `postgres` database, then the schema.
+/// The databases `CREATE DATABASE` may run on, in Prisma's order: prisma-engines
+/// `schema-engine/connectors/sql-schema-connector/src/flavour/postgres/connector/native/mod.rs`,
+/// `create_postgres_admin_conn` (`postgres` on most servers, `template1` always exists, `defaultdb` on
+/// `DigitalOcean`), moving on only when one does not exist or refuses this role (Prisma's P1003 and P1010).
+const MAINTENANCE_DATABASES: [&str; 3] = ["postgres", "template1", "defaultdb"];
+
+/// The target first: a role that may connect only to its own database (managed hosts) needs nothing else when
+/// it exists, as Prisma's CLI probes it first (`ensureDatabaseExists`). Only when it is missing (3D000),
+/// `CREATE DATABASE` through a maintenance database; then the `?schema=` schema, as Prisma's `create_database`.
 pub(crate) async fn create_if_missing(
     url: &str,
     options: sqlx::postgres::PgConnectOptions,
@@ -479,33 +487,60 @@ pub(crate) async fn create_if_missing(
     database: &str,
     connect_timeout: Option<std::time::Duration>,
 ) -> Result<bool, Error> {
-    let admin = options.clone().database("postgres");
-    let mut conn = crate::connect::connect_within(url, "postgres", &admin, connect_timeout).await?;
-    let exists = sqlx::query_scalar::<_, i32>("SELECT 1 FROM pg_database WHERE datname = $1")
-        .bind(database)
-        .persistent(false)
-        .fetch_optional(&mut conn)
-        .await
-        .map_err(|e| Error::db("looking up the database", &e))?
-        .is_some();
     let mut created = false;
-    if !exists {
-        let sql = format!("CREATE DATABASE {}", quote_ident(database));
-        match conn.execute(sqlx::AssertSqlSafe(sql)).await {
-            Ok(_) => created = true,
-            // 42P04 duplicate_database: someone else created it meanwhile.
-            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P04") => {}
-            Err(e) => return Err(Error::db("creating the database", &e)),
+    let target = crate::connect::connect_within(url, database, &options, connect_timeout).await;
+    let mut conn = match target {
+        Ok(conn) => conn,
+        Err(Error::DatabaseMissing { .. }) => {
+            let mut admin = admin_connection(url, &options, connect_timeout).await?;
+            let sql = format!("CREATE DATABASE {}", quote_ident(database));
+            match admin.execute(sqlx::AssertSqlSafe(sql)).await {
+                Ok(_) => created = true,
+                // 42P04 duplicate_database: someone else created it meanwhile.
+                Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P04") => {}
+                Err(e) => return Err(Error::db("creating the database", &e)),
+            }
+            let _ = admin.close().await;
+            crate::connect::connect_within(url, database, &options, connect_timeout).await?
         }
-    }
-    let _ = conn.close().await;
+        Err(e) => return Err(e),
+    };
     if let Some(schema) = schema {
-        let mut conn = crate::connect::connect_within(url, database, &options, connect_timeout).await?;
         let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&schema));
         conn.execute(sqlx::AssertSqlSafe(sql)).await.map_err(|e| Error::db("creating the schema", &e))?;
-        let _ = conn.close().await;
     }
+    let _ = conn.close().await;
     Ok(created)
+}
+
+/// A connection to the first maintenance database that exists and lets this role in.
+async fn admin_connection(
+    url: &str,
+    options: &sqlx::postgres::PgConnectOptions,
+    connect_timeout: Option<std::time::Duration>,
+) -> Result<PgConnection, Error> {
+    let mut refused = Vec::new();
+    for name in MAINTENANCE_DATABASES {
+        let admin = options.clone().database(name);
+        match crate::connect::connect_within(url, name, &admin, connect_timeout).await {
+            Ok(conn) => return Ok(conn),
+            // 42501: no CONNECT privilege on it.
+            Err(Error::DatabaseMissing { .. }) => refused.push(format!("`{name}` does not exist")),
+            Err(Error::Database { code: Some(code), message, .. }) if code == "42501" => {
+                refused.push(format!("`{name}`: {message}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::Database {
+        action: "creating the database",
+        code: None,
+        message: format!(
+            "no maintenance database to run CREATE DATABASE on ({}); create the database yourself, or grant this \
+             role CONNECT on `postgres`",
+            refused.join("; ")
+        ),
+    })
 }
 
 /// Non-empty and only ASCII letters, digits and the given bytes: safe inside a SQL string literal as is.

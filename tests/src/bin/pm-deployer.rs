@@ -68,8 +68,10 @@ fn parse(args: &[String]) -> Option<(String, String, Command)> {
 async fn run(url: &str, dir: &Path, cmd: &Command) -> Result<(String, bool), Error> {
     let migrations = Migrations::load(dir, &prisma_migrations::build::Options::default())?;
     let base = dir.parent().unwrap_or(dir);
-    let opts = ConnectOptions::new().base_dir(base).create_if_missing(cmd.writes());
-    let db = Database::connect_with(url, &opts).await?;
+    let db = Database::connect_with(url, &ConnectOptions::new().base_dir(base)).await?;
+    if cmd.writes() {
+        db.create_if_missing().await?;
+    }
     if let Some(path) = std::env::var_os("PM_DEPLOYER_SIGNAL_FILE") {
         let _ = std::fs::write(path, std::process::id().to_string());
     }

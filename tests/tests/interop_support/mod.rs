@@ -1,7 +1,7 @@
 //! The harness of interop.rs: one database both tools use, and the rows of `_prisma_migrations` reduced to
 //! what both tools must agree on.
 
-use prisma_migrations::{ConnectOptions, Database};
+use prisma_migrations::Database;
 use prisma_migrations_tests::{
     MigrationsDir, OracleOutput, PrismaVersion, TestDatabase, TestSqlite, oracle_of, postgres, sqlite,
 };
@@ -51,7 +51,9 @@ impl Target {
 
     /// Ours, creating the database when missing as `prisma migrate deploy` does.
     pub async fn ours(&self) -> Database {
-        Database::connect_with(&self.url(), &ConnectOptions::new().create_if_missing(true)).await.expect("connect")
+        let db = Database::connect(&self.url()).await.expect("connect");
+        db.create_if_missing().await.expect("create");
+        db
     }
 
     /// The real Prisma CLI (blocking: ~1 s of Node start-up per call).

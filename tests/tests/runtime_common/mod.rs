@@ -4,6 +4,7 @@
 
 #![allow(dead_code, reason = "each test binary uses a part")]
 
+pub mod first_run;
 pub mod proxy;
 pub mod scenarios;
 pub mod targets;
@@ -21,7 +22,8 @@ macro_rules! shared_scenarios {
             rollback_with_down_sql => rollback,
             two_deployers_in_process => concurrent_deployers,
             provider_mismatch_is_p3019 => provider_mismatch,
-            comment_only_migration_applies => comment_only_migration
+            comment_only_migration_applies => comment_only_migration,
+            first_run_deploys_a_database_that_does_not_exist => first_run
             $(, $name => $scenario)*);
         shared_scenarios!(@tests $kind, targets;
             deploy_to_a_typed_target => deploy_to_typed_target,
@@ -83,8 +85,9 @@ impl Env {
 
     /// A `Database` for the library (creating the SQLite file as deploy's caller would).
     pub async fn connect(&self) -> Database {
-        let opts = prisma_migrations::ConnectOptions::new().create_if_missing(true);
-        Database::connect_with(&self.url, &opts).await.unwrap_or_else(|e| panic!("connect: {e}"))
+        let db = Database::connect(&self.url).await.unwrap_or_else(|e| panic!("connect: {e}"));
+        db.create_if_missing().await.unwrap_or_else(|e| panic!("create: {e}"));
+        db
     }
 
     /// Runs SQL outside the library.

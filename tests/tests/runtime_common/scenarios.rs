@@ -477,3 +477,8 @@ pub async fn verify_is_one_round_trip(kind: Kind) {
     assert_eq!(proxy.sent() - before, 1, "status sent more than one request");
     db.close().await;
 }
+
+/// The first start on a database that does not exist yet (`first_run.rs`).
+pub async fn first_run(kind: Kind) {
+    super::first_run::first_run(kind).await;
+}

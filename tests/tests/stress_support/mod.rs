@@ -132,8 +132,9 @@ impl Target {
 
     /// The library's view, creating the database when missing (as `deploy` does).
     pub async fn database(&self) -> prisma_migrations::Database {
-        let opts = prisma_migrations::ConnectOptions::new().create_if_missing(true);
-        prisma_migrations::Database::connect_with(&self.url, &opts).await.unwrap_or_else(|e| panic!("connect: {e}"))
+        let db = prisma_migrations::Database::connect(&self.url).await.unwrap_or_else(|e| panic!("connect: {e}"));
+        db.create_if_missing().await.unwrap_or_else(|e| panic!("create: {e}"));
+        db
     }
 }
 
