@@ -500,3 +500,27 @@ impl Drop for Lock {
         }
     }
 }
+
+/// The example (`examples/tests/signup.rs`) as its header says to run it, on SQLite.
+#[test]
+fn example_signup() {
+    let dir = ScratchDir::new();
+    let exe = std::env::current_exe().expect("path of the test executable");
+    let target = exe.ancestors().nth(3).expect("<target>/<profile>/deps/<test>").to_owned();
+    let out = Command::new(env!("CARGO"))
+        .args(["test", "--offline", "-q", "-p", "prisma-migrations-examples", "--test", "signup", "--target-dir"])
+        .arg(&target)
+        .current_dir(prisma_migrations_tests::workspace_dir())
+        .env("DATABASE_URL", format!("file:{}/test.db", dir.path().display()))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let all = text(&out);
+    assert!(out.status.success() && all.contains("2 passed"), "the example's tests pass:\n{all}");
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("pmt_"))
+        .collect();
+    assert!(left.is_empty(), "no test database left: {left:?}");
+}
