@@ -50,7 +50,10 @@ impl TestArgs {
                 seen_fixtures = true;
                 let content;
                 parenthesized!(content in input);
-                args.fixtures = content.parse_terminated(|i| i.parse::<LitStr>(), Token![,])?.into_iter().collect();
+                args.fixtures = content
+                    .parse_terminated(syn::parse::ParseBuffer::parse::<LitStr>, Token![,])?
+                    .into_iter()
+                    .collect();
             } else {
                 return Err(syn::Error::new(key.span(), format!("unknown option `{key}`; expected {KEYS}")));
             }
@@ -94,22 +97,19 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
     }
     let name = &sig.ident;
     let test = quote!(::prisma_migrations::__private::test);
-    let (default_static, migrations) = match &args.migrations {
-        Some(path) => {
-            (TokenStream::new(), quote_spanned!(path.span()=> #test::TestMigrations::test_migrations(&#path)))
-        }
-        None => {
-            let value = expand::migrations(&Args::new(Span::call_site()));
-            (
-                quote!(static __PRISMA_MIGRATIONS: ::prisma_migrations::__private::Migrations = #value;),
-                quote!(&__PRISMA_MIGRATIONS),
-            )
-        }
+    let (default_static, migrations) = if let Some(path) = &args.migrations {
+        (TokenStream::new(), quote_spanned!(path.span()=> #test::TestMigrations::test_migrations(&#path)))
+    } else {
+        let value = expand::migrations(&Args::new(Span::call_site()));
+        (
+            quote!(static __PRISMA_MIGRATIONS: ::prisma_migrations::__private::Migrations = #value;),
+            quote!(&__PRISMA_MIGRATIONS),
+        )
     };
-    let at = match &args.at {
-        Some(at) => quote_spanned!(at.span()=> ::core::option::Option::Some(#test::AtTarget::target_name(&#at))),
-        None => quote!(::core::option::Option::None),
-    };
+    let at = args.at.as_ref().map_or_else(
+        || quote!(::core::option::Option::None),
+        |at| quote_spanned!(at.span()=> ::core::option::Option::Some(#test::AtTarget::target_name(&#at))),
+    );
     let fixtures = fixtures(&args.fixtures)?;
     let call = if sig.inputs.is_empty() {
         quote!(|_| #name())

@@ -206,7 +206,7 @@ fn keep(config: &Config, fresh: &Fresh) {
 async fn prepare(config: &Config, url: &str) -> Result<Fresh, String> {
     let history = History::of(config)?;
     let name = test_db_name(config);
-    let fresh = match DatabaseKind::of_url(url) {
+    let fresh: Fresh = match DatabaseKind::of_url(url) {
         #[cfg(feature = "postgres")]
         Some(DatabaseKind::Postgres) => postgres::fresh(url, &history, &name).await?,
         #[cfg(feature = "mysql")]
@@ -254,6 +254,7 @@ pub(crate) struct History {
     /// `pm_tpl_<16 hex>`, from the names and checksums of the migrations applied.
     pub(crate) template: String,
     /// The 16 hex digits.
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code, reason = "MySQL builds in place"))]
     pub(crate) hex: String,
 }
 
@@ -287,6 +288,7 @@ impl History {
     }
 
     /// The name a template is built under by this process.
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code, reason = "MySQL builds in place"))]
     pub(crate) fn building(&self) -> String {
         format!("pmb_{}_{}", std::process::id(), self.hex)
     }
