@@ -37,8 +37,13 @@ fn build(name: &str, extra: &[(&str, &str)]) -> Fixture {
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("test-attr-fixture"), &dir);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root");
     let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("read fixture manifest");
-    fs::write(dir.join("Cargo.toml"), manifest.replace("path = \"../../", &format!("path = \"{}/", repo.display())))
-        .expect("write fixture manifest");
+    let mut manifest = manifest.replace("path = \"../../", &format!("path = \"{}/", repo.display()));
+    if !extra.is_empty() {
+        // Cargo names a package's executables by name and version, not path: the other copy must not overwrite
+        // this one's in the shared target directory.
+        manifest = manifest.replacen("version = \"0.0.0\"", "version = \"0.0.1\"", 1);
+    }
+    fs::write(dir.join("Cargo.toml"), manifest).expect("write fixture manifest");
     fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
     for (folder, sql) in extra {
         let d = dir.join("prisma/migrations").join(folder);
