@@ -73,7 +73,7 @@ for kind in pg:PgPool mysql:MySqlPool sqlite:SqlitePool; do
   name=${kind%%:*}; pool=${kind#*:}
   for t in $(seq 1 "$tests"); do
     cat <<RS
-#[sqlx::test] // runs ./migrations (sqlx's default with its `migrate` feature)
+#[sqlx::test] // runs ./migrations, sqlx's default with its migrate feature
 async fn t$t(pool: sqlx::$pool) { $body }
 RS
   done > "$app/tests/sqlx_$name.rs"
