@@ -8,6 +8,7 @@
 //! run's leftover dropped, template reuse, errors (no `DATABASE_URL`, a refused server, a failing history), then
 //! the history changes: a new template is built once while two test binaries wait for its lock.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
@@ -134,7 +135,7 @@ impl Fixture {
         let mut key = String::new();
         for name in names {
             let file = self.dir.join("prisma/migrations").join(name).join("migration.sql");
-            key.push_str(&format!("{name} {}\n", sha256sum(&fs::read(file).expect("read migration"))));
+            let _ = writeln!(key, "{name} {}", sha256sum(&fs::read(file).expect("read migration")));
         }
         format!("pm_tpl_{}", &sha256sum(key.as_bytes())[..16])
     }
@@ -371,6 +372,7 @@ async fn scenario(server: Server, pool_test: &str) {
 }
 
 #[tokio::test]
+#[allow(clippy::await_holding_lock, reason = "one database at a time on purpose, each test on its own runtime")]
 async fn postgres() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     scenario(Server::Postgres(postgres_server_url().to_owned()), "postgres").await;
@@ -382,6 +384,7 @@ async fn postgres() {
 }
 
 #[tokio::test]
+#[allow(clippy::await_holding_lock, reason = "one database at a time on purpose, each test on its own runtime")]
 async fn mysql() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let url = with_db(mysql_server_url(), "mysql");
@@ -390,6 +393,7 @@ async fn mysql() {
 }
 
 #[tokio::test]
+#[allow(clippy::await_holding_lock, reason = "one database at a time on purpose, each test on its own runtime")]
 async fn sqlite() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     scenario(Server::Sqlite(ScratchDir::new()), "sqlite").await;
@@ -429,7 +433,8 @@ async fn concurrent_binaries(server: Server) {
     assert_eq!(server.scalar(&template, "SELECT COUNT(*) FROM tags").await, 0, "with the new migration's table");
 }
 
-/// The template lock held by this test.
+/// The template lock held by this test; the session (or file) is held only to keep it, closing releases it.
+#[allow(dead_code, reason = "the connection is held, never read")]
 enum Lock {
     Pg(sqlx::PgConnection, i64),
     My(sqlx::MySqlConnection, String),
