@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 impl Args {
-    fn new(site: Span) -> Self {
+    pub(crate) fn new(site: Span) -> Self {
         Self {
             dir: None,
             provider: None,

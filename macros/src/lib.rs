@@ -54,6 +54,7 @@ mod attr;
 mod expand;
 mod fallback;
 mod load;
+mod test_attr;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -117,6 +118,23 @@ pub fn migrations(input: TokenStream) -> TokenStream {
 pub fn derive_migrations(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input).into()
+}
+
+/// A test on its own freshly migrated database; see `prisma_migrations::test` (re-exported with the run-time
+/// support behind the `test` feature of `prisma-migrations`).
+///
+/// ```ignore
+/// #[prisma_migrations::test(migrations = Db, at = Db::ADD_2FA, fixtures("users.sql"))]
+/// async fn backfills_2fa(db: prisma_migrations::Database) { /* … */ }
+/// ```
+///
+/// Wrong options and functions that cannot be tests (not `async`, generic, more than one argument) are errors
+/// spanned at the option or the function.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args = parse_macro_input!(args with test_attr::TestArgs::parse);
+    let item = parse_macro_input!(item as syn::ItemFn);
+    test_attr::expand(&args, &item).into()
 }
 
 /// Joins errors so that one build reports all of them.

@@ -79,7 +79,7 @@ fn lint(
 
 /// The base directory: the override if set, else the invoking crate's manifest dir; made absolute so that
 /// `include_str!` (which resolves relative paths against the source file) reads the same file.
-fn manifest_dir() -> Option<PathBuf> {
+pub(crate) fn manifest_dir() -> Option<PathBuf> {
     let raw =
         env::var_os(MANIFEST_DIR_OVERRIDE).filter(|v| !v.is_empty()).or_else(|| env::var_os("CARGO_MANIFEST_DIR"))?;
     let path = PathBuf::from(raw);

@@ -93,6 +93,16 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> &str {
         &self.redacted
     }
+
+    /// The SQLite file (`None` in memory, or for another database).
+    #[cfg(all(feature = "test", feature = "sqlite"))]
+    pub(crate) fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match &self.target {
+            Target::Sqlite { path, .. } => path.as_deref(),
+            #[allow(unreachable_patterns, reason = "the other databases compiled in, if any")]
+            _ => None,
+        }
+    }
 }
 
 /// A database to migrate: a cheap-to-clone handle on an sqlx pool.

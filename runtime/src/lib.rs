@@ -66,6 +66,8 @@ mod migrations;
 mod migrator;
 mod report;
 mod target;
+#[cfg(feature = "test")]
+mod testing;
 mod url;
 
 pub use database::{ConnectOptions, Database, DatabaseUrl};
@@ -93,9 +95,42 @@ pub use report::{
 pub use target::Target;
 pub use url::redact_url;
 
+/// A test on its own freshly migrated database (cargo feature `test`):
+///
+/// ```no_run
+/// # mod m {
+/// #[prisma_migrations::test]
+/// async fn signs_up(db: prisma_migrations::Database) {
+///     db.execute_script("INSERT INTO users (email) VALUES ('a@example.com')").await.unwrap();
+/// }
+/// # }
+/// ```
+///
+/// `DATABASE_URL` picks the server (`postgresql://…`, `mysql://…`, or `file:./target/test-dbs/test.db` for
+/// SQLite); the history is migrated once into a template (named by its checksum, rebuilt when it changes) and
+/// each test gets a copy: `CREATE DATABASE … TEMPLATE` on PostgreSQL, a file copy on SQLite, the template's tables
+/// replayed on MySQL. The database is dropped after a passing test and kept (its name printed) after a failing
+/// one; the next run drops it, and what killed runs left behind.
+///
+/// The function is `async`, takes a [`Database`] or the sqlx pool of the database in use (`sqlx::PgPool`,
+/// `sqlx::SqlitePool`, `sqlx::MySqlPool`), or nothing, and returns `()` or a `Result`. Options:
+/// - `migrations = PATH`: a `static` from [`migrations!`] or a `#[derive(Migrations)]` unit struct (default: the
+///   crate's `prisma/migrations`, embedded as `migrations!()` does);
+/// - `at = Db::ADD_2FA` (a [`MigrationId`], or a migration's name): the history applied up to and including it;
+/// - `fixtures("users.sql", "posts")`: scripts from the crate's `fixtures/` folder (`.sql` added when there is no
+///   extension), run in order after migrating.
+#[cfg(feature = "test")]
+pub use prisma_migrations_macros::test;
+
 /// Items the generated code names. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::migrations::{Migration, MigrationId, MigrationSource, Migrations};
     pub use prisma_migrations_build::Provider;
+
+    /// The run-time half of `#[prisma_migrations::test]`.
+    #[cfg(feature = "test")]
+    pub mod test {
+        pub use crate::testing::{AtTarget, Config, FromTestDatabase, TestMigrations, TestOutcome, run};
+    }
 }

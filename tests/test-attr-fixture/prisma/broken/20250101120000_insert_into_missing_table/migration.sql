@@ -1,0 +1,2 @@
+-- Fails on purpose: the table does not exist.
+INSERT INTO missing_table (id) VALUES (1);

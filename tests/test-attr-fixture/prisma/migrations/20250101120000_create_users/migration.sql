@@ -1,0 +1,5 @@
+-- CreateTable
+CREATE TABLE users (
+    id INTEGER NOT NULL PRIMARY KEY,
+    email VARCHAR(191) NOT NULL UNIQUE
+);

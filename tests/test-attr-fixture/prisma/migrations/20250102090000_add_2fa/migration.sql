@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE users ADD COLUMN two_factor INTEGER NOT NULL DEFAULT 0;
