@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{Dispose, Fresh, History, failed, first_time, is_stale, seen, url_for};
-use crate::{ConnectOptions, Database, Error, Migrator};
+use crate::{Database, Error, Migrator};
 
 /// How each test's database is made from the template.
 enum Snapshot {
@@ -56,9 +56,6 @@ pub(super) async fn fresh(url: &str, history: &History, name: &str) -> Result<Fr
             replay(&pool, name, charset, collation, script).await.map_err(failed(format!("creating `{name}`")))?;
         }
         Snapshot::Deploy => {
-            Database::create_if_missing(&test_url, &ConnectOptions::new())
-                .await
-                .map_err(failed(format!("creating `{name}`")))?;
             let db = Database::connect(&test_url).await.map_err(failed(format!("connecting to `{name}`")))?;
             let deployed = Migrator::new(&history.migrations).deploy(&db).await;
             db.close().await;
@@ -157,9 +154,6 @@ async fn build_if_incomplete(url: &str, conn: &mut sqlx::MySqlConnection, histor
         .await
         .map_err(|e| format!("dropping an incomplete template: {e}"))?;
     let template_url = url_for(url, &history.template).map_err(failed("DATABASE_URL"))?;
-    Database::create_if_missing(&template_url, &ConnectOptions::new())
-        .await
-        .map_err(failed(format!("creating `{}`", history.template)))?;
     let db = Database::connect(&template_url).await.map_err(failed(format!("connecting to `{}`", history.template)))?;
     let deployed = Migrator::new(&history.migrations).deploy(&db).await;
     db.close().await;

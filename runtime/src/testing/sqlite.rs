@@ -107,8 +107,8 @@ async fn build_if_missing(dir: &Path, template: &Path, history: &History) -> Res
     }
     let building = dir.join(format!("{}.sqlite", history.building()));
     remove(&building).await.map_err(failed(format!("removing `{}`", building.display())))?;
-    let opts = ConnectOptions::new().create_if_missing(true);
-    let db = Database::connect_with(&format!("file:{}", building.display()), &opts)
+    // Deploy creates the missing file.
+    let db = Database::connect_with(&format!("file:{}", building.display()), &ConnectOptions::new())
         .await
         .map_err(failed(format!("creating `{}`", building.display())))?;
     let deployed = Migrator::new(&history.migrations).deploy(&db).await;
