@@ -223,6 +223,10 @@ fn remedy(e: &Error, program: &str) -> Vec<String> {
         Error::Folder { .. } => {
             one("Fix the migrations folder (each problem names its file and the fix), then run again.".into())
         }
+        Error::ForeignMigrationId { name, .. } => one(format!(
+            "Name the migration by its folder name (`{name}`) or use the const of the derive over this folder; \
+             `{program} migrate status` lists the migrations this folder has."
+        )),
         Error::LockThroughPooler => vec![
             "In schema.prisma, next to `url` (the pooler), set `directUrl = env(\"DIRECT_URL\")` to the server's own"
                 .into(),
@@ -330,6 +334,15 @@ mod tests {
                 &["pm migrate resolve --rolled-back \"20250101120000_a\"", "pm migrate resolve --applied"],
             ),
             (Error::EditedMigrations { names: names() }, &["--allow-edited"]),
+            (
+                Error::ServerMismatch { provider: Provider::Postgresql, server: "CockroachDB CCL v23.1.0".into() },
+                &["migration_lock.toml"],
+            ),
+            (Error::LockThroughPooler, &["directUrl"]),
+            (
+                Error::ForeignMigrationId { name: "a".into(), expected: "0".repeat(64), found: "1".repeat(64) },
+                &["pm migrate status"],
+            ),
             (Error::MissingMigrations { names: names() }, &["--allow-missing"]),
             (
                 Error::MigrationFailed {

@@ -22,7 +22,9 @@ pub(crate) struct Connection<DB: SqlxDatabase> {
 }
 
 impl<DB: SqlxDatabase> Connection<DB> {
-    /// A new connection with the pool's connect options, not one of the pool's.
+    /// A new connection with the pool's connect options, not one of the pool's (SQLite's; the servers' migration
+    /// connections set up their session themselves, `dedicated_with`).
+    #[cfg(feature = "sqlite")]
     pub async fn dedicated(pool: &Pool<DB>) -> Result<Self, Error> {
         let conn = Self::connect(pool, "opening the migration connection").await?;
         Ok(Self { handle: Handle::Own(conn), untested: None })
