@@ -46,6 +46,7 @@ impl Conn {
 
     /// The script statement by statement after its start row committed, then its finish.
     pub(super) async fn run_split_and_finish(&mut self, id: &str, script: &PgScript<'_>) -> Result<Outcome, Error> {
+        crash_point!("start-row");
         tracing::info!(statements = script.statements.len(), "running the script statement by statement");
         if let Err(e) = self.run_split(&script.statements).await {
             return Ok(Outcome::Failed(e));
