@@ -38,8 +38,6 @@ enum W {
     Failed,
     /// That failed row, marked rolled back.
     FailedRolledBack,
-    /// Applied by deploy, then rolled back by `rollback`.
-    AppliedRolledBack,
     /// Inserted by `resolve --applied`: finished, 0 steps, empty `logs`.
     Resolved,
 }
@@ -172,14 +170,13 @@ fn check_row(label: &str, got: &Row, k: usize, w: W, sha: &str, broken_sha: &str
         Applied => (true, false, 1),
         Started(s) => (false, false, s),
         Failed | FailedRolledBack => (false, w == FailedRolledBack, 0),
-        W::AppliedRolledBack => (true, true, 1),
         Resolved => (true, false, 0),
     };
     assert_eq!((got.finished, got.rolled_back, got.steps), (finished, rolled_back, steps), "{ctx}");
     let checksum = if matches!(w, Failed | FailedRolledBack) { broken_sha } else { sha };
     assert_eq!(got.checksum, checksum, "{ctx}: the checksum is sha256sum of the file it ran");
     match w {
-        Applied | Started(_) | W::AppliedRolledBack => assert_eq!(got.logs, None, "{ctx}"),
+        Applied | Started(_) => assert_eq!(got.logs, None, "{ctx}"),
         Resolved => assert_eq!(got.logs.as_deref(), Some(""), "{ctx}"),
         Failed | FailedRolledBack => {
             let logs = got.logs.as_deref().unwrap_or_default();
