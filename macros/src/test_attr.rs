@@ -85,9 +85,9 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
     if let Some(g) = sig.generics.params.first() {
         return Err(syn::Error::new(g.span(), "`#[prisma_migrations::test]` functions cannot be generic"));
     }
-    if sig.inputs.len() > 1 {
+    if let Some(second) = sig.inputs.iter().nth(1) {
         return Err(syn::Error::new(
-            sig.inputs.span(),
+            second.span(),
             "`#[prisma_migrations::test]` functions take one argument: `prisma_migrations::Database`, `sqlx::PgPool`, \
              `sqlx::SqlitePool` or `sqlx::MySqlPool` (or none)",
         ));
@@ -111,32 +111,47 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
         |at| quote_spanned!(at.span()=> ::core::option::Option::Some(#test::AtTarget::target_name(&#at))),
     );
     let fixtures = fixtures(&args.fixtures)?;
-    let call = if sig.inputs.is_empty() {
-        quote!(|_| #name())
+    // An argument or return type that is not accepted is reported at that type: the call that requires the trait
+    // is spanned there, all but `db`, which keeps the call site's hygiene (a path from the crate root needs none).
+    let db = syn::Ident::new("db", Span::call_site());
+    let call = if let Some(FnArg::Typed(arg)) = sig.inputs.first() {
+        let convert = quote_spanned!(arg.ty.span()=>
+            ::prisma_migrations::__private::test::FromTestDatabase::from_test_database(#db)
+        );
+        quote!(|#db| #name(#convert))
     } else {
-        quote!(|db| #name(#test::FromTestDatabase::from_test_database(db)))
+        quote!(|_| #name())
     };
+    let returned = match &sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => Span::call_site(),
+    };
+    let config = quote! {
+        #test::Config {
+            migrations: #migrations,
+            at: #at,
+            fixtures: &[#(#fixtures),*],
+            crate_name: ::core::env!("CARGO_CRATE_NAME"),
+            test_name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
+        }
+    };
+    let run = quote_spanned!(returned=> ::prisma_migrations::__private::test::run(#config, #call));
     let outer_attrs = &item.attrs;
     let vis = &item.vis;
     let mut inner = item.clone();
     inner.attrs.clear();
     inner.vis = syn::Visibility::Inherited;
+    // `#[test]` deletes its function outside test builds, unchecked; as a plain (unused) function there instead,
+    // the options and the signature are type-checked by `cargo check` without `--tests` and by trybuild, which
+    // builds its cases as binaries.
     Ok(quote! {
         #(#outer_attrs)*
-        #[::core::prelude::v1::test]
+        #[cfg_attr(test, ::core::prelude::v1::test)]
+        #[cfg_attr(not(test), allow(dead_code))]
         #vis fn #name() {
             #inner
             #default_static
-            #test::run(
-                #test::Config {
-                    migrations: #migrations,
-                    at: #at,
-                    fixtures: &[#(#fixtures),*],
-                    crate_name: ::core::env!("CARGO_CRATE_NAME"),
-                    test_name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
-                },
-                #call,
-            )
+            #run
         }
     })
 }

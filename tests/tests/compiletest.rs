@@ -1,10 +1,11 @@
-//! trybuild suite for `migrations!` and `#[derive(Migrations)]`: `ui/*.rs` must fail to compile with the
-//! `.stderr` beside them, `ui/pass/*.rs` must compile and run (paths relative to this package).
+//! trybuild suite for `migrations!`, `#[derive(Migrations)]` and `#[prisma_migrations::test]`: `ui/*.rs` must fail
+//! to compile with the `.stderr` beside them, `ui/pass/*.rs` must compile and run (paths relative to this package).
 //!
 //! trybuild compiles the cases in a crate of its own, so the macros resolve folders against
 //! `PRISMA_MIGRATIONS_MANIFEST_DIR`: a scratch copy of `tests/fixtures` under `CARGO_TARGET_TMPDIR`, completed
 //! with the fixtures git cannot hold (a non-UTF-8 script, an empty folder, a broken link, a symlinked folder) and
-//! the legacy history without its `checksums.lock`. Setting an
+//! the legacy history without its `checksums.lock`, and the one SQL fixture of the attribute's cases
+//! (`fixtures/users.sql`: the attribute reads `<manifest dir>/fixtures/`). Setting an
 //! environment variable in-process needs `unsafe` (forbidden here), so the test re-runs itself with it set.
 
 use std::path::{Path, PathBuf};
@@ -61,6 +62,7 @@ fn prepare(root: &Path) {
         fixtures.join("symlinked-folder/20250102120000_add_posts"),
     )
     .expect("create symlinked folder");
+    create(fixtures.join("users.sql"), b"INSERT INTO \"users\" (\"id\") VALUES (1);\n");
     copy_dir(&fixtures.join("legacy-history"), &fixtures.join("legacy-history-unlocked"));
     fs::remove_file(fixtures.join("legacy-history-unlocked/checksums.lock")).expect("unlock the legacy history");
 }

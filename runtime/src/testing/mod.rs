@@ -46,6 +46,12 @@ pub struct Config {
 }
 
 /// A history given as `migrations = X`: a `static` from `migrations!` or a `#[derive(Migrations)]` unit struct.
+#[diagnostic::on_unimplemented(
+    message = "`migrations = {Self}`: `{Self}` is not a history of migrations",
+    label = "not a `migrations!` static or a `#[derive(Migrations)]` type",
+    note = "give a `static M: prisma_migrations::Migrations = prisma_migrations::migrations!(\"…\");` or a unit struct \
+            with `#[derive(prisma_migrations::Migrations)]`, or leave `migrations` out for the crate's `prisma/migrations`"
+)]
 pub trait TestMigrations {
     /// The embedded migrations.
     fn test_migrations(&'static self) -> &'static Migrations;
@@ -64,6 +70,12 @@ impl<T: MigrationSource> TestMigrations for T {
 }
 
 /// A target given as `at = X`: a [`MigrationId`] or a migration's name.
+#[diagnostic::on_unimplemented(
+    message = "`at = …` takes a migration, not a `{Self}`",
+    label = "not a migration",
+    note = "give a `#[derive(Migrations)]` const such as `Db::ADD_USERS`, or a migration's folder name such as \
+            `\"20250101120000_add_users\"`"
+)]
 pub trait AtTarget {
     /// The migration's folder name.
     fn target_name(&self) -> &'static str;
@@ -82,6 +94,12 @@ impl AtTarget for &'static str {
 }
 
 /// What a test function takes: the [`Database`] or the sqlx pool of the database in use.
+#[diagnostic::on_unimplemented(
+    message = "a `#[prisma_migrations::test]` function cannot take a `{Self}`",
+    label = "not a database",
+    note = "take `prisma_migrations::Database`, or the pool of the database `DATABASE_URL` names: `sqlx::PgPool`, \
+            `sqlx::SqlitePool` or `sqlx::MySqlPool` (with the feature of that database), or no argument"
+)]
 pub trait FromTestDatabase: Sized {
     /// Converts, panicking with the reason when the database is of another kind.
     fn from_test_database(db: Database) -> Self;
@@ -116,6 +134,11 @@ pool_argument!("sqlite", sqlx::SqlitePool, sqlite_pool, "`sqlx::SqlitePool` (SQL
 pool_argument!("mysql", sqlx::MySqlPool, mysql_pool, "`sqlx::MySqlPool` (MySQL)");
 
 /// What a test function returns: `()` or a `Result` whose error is shown when the test fails.
+#[diagnostic::on_unimplemented(
+    message = "a `#[prisma_migrations::test]` function cannot return `{Self}`",
+    label = "not `()` or `Result<(), E>`",
+    note = "return nothing, or `Result<(), E>` with `E: Debug` (its `Err` fails the test and is shown)"
+)]
 pub trait TestOutcome {
     /// `Err` with the message when the test failed.
     fn into_outcome(self) -> Result<(), String>;

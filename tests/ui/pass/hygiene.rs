@@ -43,7 +43,11 @@ static LOCKED: ::prisma_migrations::Migrations = ::prisma_migrations::migrations
 #[migrations(dir = "fixtures/valid-basic")]
 pub struct Db;
 
+#[::prisma_migrations::test(migrations = Db, at = Db::ADD_2FA)]
+async fn a_test(_db: ::prisma_migrations::Database) {}
+
 fn main() {
+    let _: fn() = a_test;
     ::core::assert_eq!(LOCKED.len(), 3);
     ::core::assert_eq!(Db::ALL.len(), 3);
     ::core::assert_eq!(Db::ADD_2FA.index(), 1);
