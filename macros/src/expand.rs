@@ -1,7 +1,9 @@
 //! The generated code. It names only `::prisma_migrations::__private::…` and `::core::…`, so a crate that shadows
 //! `Option`, `str` or `Some` still compiles it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use prisma_migrations_build::{LOCK_TOML, ScannedMigration, lockfile};
 use proc_macro2::{Span, TokenStream};
@@ -147,9 +149,25 @@ fn value(loaded: &Loaded, span: Span) -> syn::Result<TokenStream> {
     }))
 }
 
-/// The lint's warnings, as items.
+/// The lint's warnings not yet given in this compilation, as items.
 fn warnings(loaded: &Loaded, span: Span) -> TokenStream {
-    loaded.warnings.iter().map(|note| warning(note, span)).collect()
+    loaded.warnings.iter().filter(|note| first_time(&loaded.folder.dir, note)).map(|note| warning(note, span)).collect()
+}
+
+/// Warnings given so far, by folder (absolute) and message.
+static GIVEN: Mutex<BTreeSet<(PathBuf, String)>> = Mutex::new(BTreeSet::new());
+
+/// Whether this warning about this folder is new to the process. `#[prisma_migrations::test]` without
+/// `migrations = …` expands the folder once per test; this makes a crate with many tests show each warning once,
+/// at the first expansion.
+/// rustc loads a proc-macro crate afresh in each process, and a process compiles one crate and re-expands every
+/// macro of it (incremental builds cache no expansion), so "new to the process" is "new to this compilation of
+/// the crate": other crates and other folders keep theirs, and cargo replays a fresh crate's warnings as they
+/// were. rust-analyzer's proc-macro server keeps one process for every crate and every re-expansion as the user
+/// types, so there only the first expansion carries the warning items; rust-analyzer shows rustc's warnings from
+/// `cargo check`, which runs rustc, so the editor still shows them.
+fn first_time(folder: &Path, message: &str) -> bool {
+    GIVEN.lock().unwrap_or_else(PoisonError::into_inner).insert((folder.to_owned(), message.to_owned()))
 }
 
 /// A compiler warning on stable Rust: the use of a deprecated item whose note is the message, spanned at the
@@ -228,7 +246,7 @@ fn upper_snake(slug: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{const_names, upper_snake};
+    use super::{const_names, first_time, upper_snake};
     use prisma_migrations_build::ScannedMigration;
 
     fn scanned(name: &str) -> ScannedMigration {
@@ -269,6 +287,15 @@ mod tests {
                 "ADD_2FA_20250102120000_7",
             ]
         );
+    }
+
+    #[test]
+    fn a_warning_is_given_once_per_folder() {
+        let (a, b) = (std::path::Path::new("/unit-test/a"), std::path::Path::new("/unit-test/b"));
+        assert!(first_time(a, "w1"));
+        assert!(!first_time(a, "w1"), "the same warning about the same folder again");
+        assert!(first_time(a, "w2"), "another warning");
+        assert!(first_time(b, "w1"), "the same warning about another folder");
     }
 
     #[test]

@@ -25,7 +25,8 @@
 //! Every migration not in `checksums.lock` is linted for the provider (`provider`, else `migration_lock.toml`'s):
 //! an `error` finding is a compile error at the folder literal naming `<folder>/migration.sql:LINE:COL`, the rule,
 //! why and the remedy; a `warn` finding is shown as a warning (the use of a deprecated item whose note is the
-//! finding, the one warning a macro can give on stable Rust). A comment above the statement acknowledges it:
+//! finding, the one warning a macro can give on stable Rust), once per crate, at the folder's first use however
+//! often it is embedded (`#[prisma_migrations::test]` embeds the default folder once per test). A comment above the statement acknowledges it:
 //! `-- prisma-migrations: allow <rule>: <reason>`.
 //!
 //! Unknown keys, repeated keys and values of the wrong type are errors spanned at the key or value.

@@ -1,6 +1,8 @@
 //! Rebuilds: cargo re-runs `migrations!` when a migration is edited, added or deleted, and when
 //! `checksums.lock` or `migration_lock.toml` changes. Builds the `tests/rebuild-fixture` crate (an app with the
-//! one-line build.rs) in a scratch copy under the target directory, editing its folder between builds.
+//! one-line build.rs) in a scratch copy under the target directory, editing its folder between builds. A lint
+//! warning is shown once per crate, though the binary expands the folder four times (`migrations!` and three
+//! `#[prisma_migrations::test]` functions).
 //!
 //! The fixture's own target directory is fixed and reused between runs, so only the first run compiles its
 //! dependencies.
@@ -60,8 +62,8 @@ impl Fixture {
 
     /// Builds, expecting success, runs the binary and checks that it embeds exactly the migrations `names` as
     /// they are on disk now: each printed line is `<name> <checksum> <sql as a Rust string literal>`, compared
-    /// with the file's text and its `sha256sum`.
-    fn build_and_run(&self, names: &[&str]) {
+    /// with the file's text and its `sha256sum`. Returns the build's stderr.
+    fn build_and_run(&self, names: &[&str]) -> String {
         let out = self.build();
         assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
         let run = Command::new(self.target.join("debug/rebuild-fixture")).output().expect("run the fixture binary");
@@ -77,6 +79,7 @@ impl Fixture {
             })
             .collect();
         assert_eq!(printed, on_disk, "the binary embeds the folder as it is now");
+        String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
     /// Builds, expecting failure, and returns stderr.
@@ -139,6 +142,15 @@ fn macro_reruns_when_the_folder_changes() {
     let posts_sql = f.path(&format!("{POSTS}/migration.sql"));
     fs::write(&posts_sql, "CREATE TABLE \"posts\" (\"id\" INTEGER PRIMARY KEY, \"title\" TEXT);\n").expect("edit");
     f.build_and_run(&[USERS, EMAIL, POSTS]);
+
+    // A lint warning (SQLite's table redefinition, as Prisma writes it): once per crate, at its first expansion.
+    fs::write(&posts_sql, REDEFINE_USERS).expect("edit");
+    let stderr = f.build_and_run(&[USERS, EMAIL, POSTS]);
+    assert_eq!(
+        lint_warnings(&stderr),
+        ["src/lib.rs redefining-table", "src/main.rs redefining-table"],
+        "one warning per crate:\n{stderr}"
+    );
     fs::remove_dir_all(f.path(POSTS)).expect("delete migration");
     f.build_and_run(&[USERS, EMAIL]);
 
@@ -146,6 +158,40 @@ fn macro_reruns_when_the_folder_changes() {
     fs::remove_dir_all(f.path(EMAIL)).expect("delete migration");
     let stderr = f.build_fails();
     assert!(stderr.contains(&format!("migration `{EMAIL}` is in `checksums.lock` but its folder is gone")), "{stderr}");
+}
+
+/// Prisma's SQLite redefinition of `users` (`prisma migrate dev` after making a column required, here keeping
+/// every column as it was): the lint's `redefining-table` warning and nothing else.
+const REDEFINE_USERS: &str = r#"-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_users" ("id" INTEGER PRIMARY KEY, "email" TEXT);
+INSERT INTO "new_users" ("id", "email") SELECT "id", "email" FROM "users";
+DROP TABLE "users";
+ALTER TABLE "new_users" RENAME TO "users";
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
+"#;
+
+/// `<file> <rule>` of each lint warning in cargo's stderr, in order: rustc's `use of deprecated` warning whose
+/// note reads `<location> <statement> <what> (<rule>): <why>…`, and the `-->` line under it.
+fn lint_warnings(stderr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = stderr.lines();
+    while let Some(line) = lines.next() {
+        // rustc names the item after the one the macro is in: `MIGRATIONS::_::prisma_migrations_lint`.
+        let Some((_, note)) = line
+            .strip_prefix("warning: use of deprecated unit struct `")
+            .and_then(|rest| rest.split_once("prisma_migrations_lint`: "))
+        else {
+            continue;
+        };
+        let rule = note.split_once("): ").and_then(|(head, _)| head.rsplit_once(" (")).map_or(note, |(_, rule)| rule);
+        let at = lines.next().and_then(|l| l.trim_start().strip_prefix("--> ")).expect("a `-->` line under a warning");
+        let file = at.split(':').next().expect("a path");
+        out.push(format!("{file} {rule}"));
+    }
+    out
 }
 
 /// The file's sha256 by `sha256sum` (coreutils): an oracle independent of the code under test.
