@@ -11,7 +11,7 @@ use crate::attr::Args;
 use crate::expand;
 use crate::load::manifest_dir;
 
-const KEYS: &str = "`migrations = PATH`, `at = MIGRATION`, `fixtures(\"file.sql\", …)`";
+const KEYS: &str = "`migrations = PATH`, `at = MIGRATION`, `fixtures(\"file.sql\", …)`, `transaction`";
 
 /// The parsed options.
 #[derive(Default)]
@@ -19,6 +19,8 @@ pub struct TestArgs {
     migrations: Option<Path>,
     at: Option<Expr>,
     fixtures: Vec<LitStr>,
+    /// The test takes `&mut <connection>` in a transaction rolled back after it, on a shared database.
+    transaction: bool,
 }
 
 impl TestArgs {
@@ -40,6 +42,11 @@ impl TestArgs {
                 }
                 input.parse::<Token![=]>()?;
                 args.at = Some(input.parse()?);
+            } else if key == "transaction" {
+                if args.transaction {
+                    return Err(syn::Error::new(key.span(), "`transaction` given twice"));
+                }
+                args.transaction = true;
             } else if key == "fixtures" {
                 if seen_fixtures {
                     return Err(syn::Error::new(
@@ -111,7 +118,15 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
         |at| quote_spanned!(at.span()=> ::core::option::Option::Some(#test::AtTarget::target_name(&#at))),
     );
     let fixtures = fixtures(&args.fixtures)?;
-    let call = if sig.inputs.is_empty() {
+    let run = if args.transaction {
+        let connection = transaction_connection(item)?;
+        quote_spanned!(connection.span()=> #test::run_in_transaction::<#connection, _, _>)
+    } else {
+        quote!(#test::run)
+    };
+    let call = if args.transaction {
+        quote!(#name)
+    } else if sig.inputs.is_empty() {
         quote!(|_| #name())
     } else {
         quote!(|db| #name(#test::FromTestDatabase::from_test_database(db)))
@@ -127,7 +142,7 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
         #vis fn #name() {
             #inner
             #default_static
-            #test::run(
+            #run(
                 #test::Config {
                     migrations: #migrations,
                     at: #at,
@@ -139,6 +154,19 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
             )
         }
     })
+}
+
+/// `C` of a `transaction` test's one argument, `&mut C`.
+fn transaction_connection(item: &ItemFn) -> syn::Result<&syn::Type> {
+    const TAKES: &str = "a `#[prisma_migrations::test(transaction)]` function takes one argument, `&mut` a \
+        connection: `&mut sqlx::PgConnection`, `&mut sqlx::MySqlConnection` or `&mut sqlx::SqliteConnection`";
+    match item.sig.inputs.first() {
+        Some(FnArg::Typed(arg)) => match &*arg.ty {
+            syn::Type::Reference(r) if r.mutability.is_some() => Ok(&r.elem),
+            other => Err(syn::Error::new(other.span(), TAKES)),
+        },
+        _ => Err(syn::Error::new(item.sig.ident.span(), TAKES)),
+    }
 }
 
 /// `("users.sql", include_str!("<manifest>/fixtures/users.sql"))` per fixture; a missing file is an error at its
