@@ -11,7 +11,7 @@ use crate::attr::Args;
 use crate::expand;
 use crate::load::manifest_dir;
 
-const KEYS: &str = "`migrations = PATH`, `at = MIGRATION`, `fixtures(\"file.sql\", …)`";
+const KEYS: &str = "`migrations = PATH`, `at = MIGRATION`, `fixtures(\"file.sql\", …)`, `transaction`";
 
 /// The parsed options.
 #[derive(Default)]
@@ -19,6 +19,8 @@ pub struct TestArgs {
     migrations: Option<Path>,
     at: Option<Expr>,
     fixtures: Vec<LitStr>,
+    /// The test takes `&mut <connection>` in a transaction rolled back after it, on a shared database.
+    transaction: bool,
 }
 
 impl TestArgs {
@@ -40,6 +42,11 @@ impl TestArgs {
                 }
                 input.parse::<Token![=]>()?;
                 args.at = Some(input.parse()?);
+            } else if key == "transaction" {
+                if args.transaction {
+                    return Err(syn::Error::new(key.span(), "`transaction` given twice"));
+                }
+                args.transaction = true;
             } else if key == "fixtures" {
                 if seen_fixtures {
                     return Err(syn::Error::new(
@@ -114,7 +121,9 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
     // An argument or return type that is not accepted is reported at that type: the call that requires the trait
     // is spanned there, all but `db`, which keeps the call site's hygiene (a path from the crate root needs none).
     let db = syn::Ident::new("db", Span::call_site());
-    let call = if let Some(FnArg::Typed(arg)) = sig.inputs.first() {
+    let call = if args.transaction {
+        quote!(#name)
+    } else if let Some(FnArg::Typed(arg)) = sig.inputs.first() {
         let convert = quote_spanned!(arg.ty.span()=>
             ::prisma_migrations::__private::test::FromTestDatabase::from_test_database(#db)
         );
@@ -135,7 +144,13 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
             test_name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
         }
     };
-    let run = quote_spanned!(returned=> ::prisma_migrations::__private::test::run(#config, #call));
+    let run = if args.transaction {
+        let connection = transaction_connection(item)?;
+        let run = quote_spanned!(connection.span()=> #test::run_in_transaction::<#connection, _, _>);
+        quote!(#run(#config, #call))
+    } else {
+        quote_spanned!(returned=> ::prisma_migrations::__private::test::run(#config, #call))
+    };
     let outer_attrs = &item.attrs;
     let vis = &item.vis;
     let mut inner = item.clone();
@@ -154,6 +169,19 @@ fn try_expand(args: &TestArgs, item: &ItemFn) -> syn::Result<TokenStream> {
             #run
         }
     })
+}
+
+/// `C` of a `transaction` test's one argument, `&mut C`.
+fn transaction_connection(item: &ItemFn) -> syn::Result<&syn::Type> {
+    const TAKES: &str = "a `#[prisma_migrations::test(transaction)]` function takes one argument, `&mut` a \
+        connection: `&mut sqlx::PgConnection`, `&mut sqlx::MySqlConnection` or `&mut sqlx::SqliteConnection`";
+    match item.sig.inputs.first() {
+        Some(FnArg::Typed(arg)) => match &*arg.ty {
+            syn::Type::Reference(r) if r.mutability.is_some() => Ok(&r.elem),
+            other => Err(syn::Error::new(other.span(), TAKES)),
+        },
+        _ => Err(syn::Error::new(item.sig.ident.span(), TAKES)),
+    }
 }
 
 /// `("users.sql", include_str!("<manifest>/fixtures/users.sql"))` per fixture; a missing file is an error at its

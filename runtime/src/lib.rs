@@ -118,7 +118,21 @@ pub use url::redact_url;
 ///   crate's `prisma/migrations`, embedded as `migrations!()` does);
 /// - `at = Db::ADD_2FA` (a [`MigrationId`], or a migration's name): the history applied up to and including it;
 /// - `fixtures("users.sql", "posts")`: scripts from the crate's `fixtures/` folder (`.sql` added when there is no
-///   extension), run in order after migrating.
+///   extension), run in order after migrating;
+/// - `transaction`: the function takes `&mut sqlx::PgConnection` (or `MySqlConnection`, `SqliteConnection`) inside
+///   a transaction that is rolled back after the test, on one database per history that every `transaction` test
+///   shares (`pm_tx_<hex>`; on SQLite a copy per test, as without it). No database is created per test, so it is
+///   an order of magnitude cheaper (BENCHMARKS.md); the test must not commit (that fails it), sequences advance,
+///   and tests writing the same unique key wait for each other.
+///
+/// ```no_run
+/// # mod m {
+/// #[prisma_migrations::test(transaction)]
+/// async fn counts_users(conn: &mut sqlx::SqliteConnection) {
+///     sqlx::query("INSERT INTO users (email) VALUES ('a@example.com')").execute(&mut *conn).await.unwrap();
+/// }
+/// # }
+/// ```
 #[cfg(feature = "test")]
 pub use prisma_migrations_macros::test;
 
@@ -131,6 +145,8 @@ pub mod __private {
     /// The run-time half of `#[prisma_migrations::test]`.
     #[cfg(feature = "test")]
     pub mod test {
-        pub use crate::testing::{AtTarget, Config, FromTestDatabase, TestMigrations, TestOutcome, run};
+        pub use crate::testing::{
+            AtTarget, Config, FromTestDatabase, TestConnection, TestMigrations, TestOutcome, run, run_in_transaction,
+        };
     }
 }

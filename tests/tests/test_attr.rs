@@ -6,7 +6,8 @@
 //! Per database: isolation (two tests writing the same row at the same time), `at =`, fixtures, the pool argument,
 //! cleanup after a passing run, a failing test's database kept and named then dropped by the next run, a killed
 //! run's leftover dropped, template reuse, errors (no `DATABASE_URL`, a refused server, a failing history), then
-//! the history changes: a new template is built once while two test binaries wait for its lock.
+//! the history changes: a new template is built once while two test binaries wait for its lock. Then the
+//! `transaction` tests: one shared database per history, nothing per test, rolled back; a commit caught.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -371,11 +372,64 @@ async fn scenario(server: Server, pool_test: &str) {
     assert!(!out.status.success() && all.contains("P3018") && all.contains("20250101120000_insert_into_missing_table"));
 }
 
+/// `transaction` tests: one shared database per history, nothing created per test, rolled back after each; a
+/// test that commits fails, marks the database, and the next run rebuilds it. SQLite: a copy per test.
+async fn transaction_scenario(server: &Server, filter: &str) {
+    let f = fixture();
+    let url = server.url();
+    let shared = f.template(&HISTORY).replace("pm_tpl_", "pm_tx_");
+    let shared_2fa = f.template(&HISTORY[..2]).replace("pm_tpl_", "pm_tx_");
+    let before = server.databases().await;
+    let out = f.run("transaction", Some(&url), &[&format!("{filter}::")]);
+    assert!(out.status.success() && text(&out).contains("4 passed"), "the transaction tests pass");
+    let mut used = printed_databases(&out);
+    used.sort();
+    let after = server.databases().await;
+    let new: Vec<_> = after.iter().filter(|d| !before.contains(d)).collect();
+    if matches!(server, Server::Sqlite(_)) {
+        assert_eq!(used.len(), 3, "{used:?}");
+        assert!(used.iter().all(|d| d.starts_with("pmt_")), "a copy per test: {used:?}");
+        used.dedup();
+        assert_eq!(used.len(), 3, "each test its own copy");
+        assert!(new.iter().all(|d| !d.starts_with("pmt_")), "copies removed after the tests: {new:?}");
+        return;
+    }
+    let mut want = vec![shared.clone(), shared.clone(), shared_2fa];
+    want.sort();
+    assert_eq!(used, want, "the shared databases, named by history");
+    assert!(new.iter().all(|d| d.starts_with("pm_tx_")), "no database per test: {new:?}");
+    assert_eq!(server.scalar(&shared, "SELECT COUNT(*) FROM users").await, 0, "every test's rows rolled back");
+    let built = server.identity(&shared).await;
+    let out = f.run("transaction", Some(&url), &[&format!("{filter}::")]);
+    assert!(out.status.success());
+    assert_eq!(server.identity(&shared).await, built, "the shared database is reused");
+
+    // A test that commits fails, its row is in the shared database, which is marked and rebuilt by the next run.
+    let out = f.run("transaction_commit", Some(&url), &["--exact", filter]);
+    let all = text(&out);
+    assert!(!out.status.success() && all.contains("committed its transaction"), "the commit is caught");
+    assert!(all.contains(&shared), "the message names the shared database");
+    assert_eq!(server.scalar(&shared, "SELECT COUNT(*) FROM users").await, 1, "the committed row");
+    let marked = match server {
+        Server::Postgres(_) => {
+            "SELECT COUNT(*) FROM pg_database WHERE datname = current_database() \
+             AND shobj_description(oid, 'pg_database') LIKE 'prisma-migrations: dirty, committed by %'"
+        }
+        _ => "SELECT COUNT(*) FROM _pm_dirty",
+    };
+    assert_eq!(server.scalar(&shared, marked).await, 1, "the shared database is marked");
+    let out = f.run("transaction", Some(&url), &[&format!("{filter}::")]);
+    assert!(out.status.success(), "the next run passes");
+    assert_ne!(server.identity(&shared).await, built, "on a rebuilt shared database");
+    assert_eq!(server.scalar(&shared, "SELECT COUNT(*) FROM users").await, 0);
+}
+
 #[tokio::test]
 #[allow(clippy::await_holding_lock, reason = "one database at a time on purpose, each test on its own runtime")]
 async fn postgres() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     scenario(Server::Postgres(postgres_server_url().to_owned()), "postgres").await;
+    transaction_scenario(&Server::Postgres(postgres_server_url().to_owned()), "postgres").await;
     let refused = fixture().run("attr", Some("postgresql://pm:s3cr3t@127.0.0.1:1/postgres"), &["default_history"]);
     let all = text(&refused);
     assert!(!refused.status.success() && all.contains("P1001") && all.contains("pm:***@127.0.0.1:1"), "refused");
@@ -389,6 +443,7 @@ async fn mysql() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let url = with_db(mysql_server_url(), "mysql");
     scenario(Server::MySql(url.clone()), "mysql").await;
+    transaction_scenario(&Server::MySql(url.clone()), "mysql").await;
     concurrent_binaries(Server::MySql(url)).await;
 }
 
@@ -397,6 +452,7 @@ async fn mysql() {
 async fn sqlite() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     scenario(Server::Sqlite(ScratchDir::new()), "sqlite").await;
+    transaction_scenario(&Server::Sqlite(ScratchDir::new()), "sqlite").await;
     concurrent_binaries(Server::Sqlite(ScratchDir::new())).await;
 }
 

@@ -22,6 +22,12 @@ mod mysql;
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod transaction;
+
+pub use transaction::{TestConnection, run_in_transaction};
+
+/// The comment a `transaction` test's shared PostgreSQL database gets when a test committed into it.
+const DIRTY: &str = "prisma-migrations: dirty, committed by ";
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -189,14 +195,8 @@ where
     Fut: Future<Output = T>,
     T: TestOutcome,
 {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("#[prisma_migrations::test]: cannot start a tokio runtime: {e}"));
-    let url = match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url,
-        _ => panic!("{NO_URL}"),
-    };
+    let rt = runtime();
+    let url = database_url();
     let fresh = rt
         .block_on(prepare(&config, &url))
         .unwrap_or_else(|e| panic!("#[prisma_migrations::test] `{}`: {e}", config.test_name));
@@ -219,6 +219,28 @@ where
     }
 }
 
+/// A current-thread runtime, as `#[tokio::test]` makes.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("#[prisma_migrations::test]: cannot start a tokio runtime: {e}"))
+}
+
+/// `DATABASE_URL`, or the panic that says how to set it.
+fn database_url() -> String {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!("{NO_URL}"),
+    }
+}
+
+/// Why a URL of no known scheme (or of a database this build leaves out) cannot be used: the URL parser names the
+/// cause and the feature.
+async fn url_error(url: &str) -> String {
+    Database::connect(url).await.err().unwrap_or_else(|| unknown_scheme(url)).to_string()
+}
+
 fn keep(config: &Config, fresh: &Fresh) {
     eprintln!(
         "#[prisma_migrations::test] `{}` failed; its database is kept for inspection: {} (dropped by the next run)",
@@ -236,8 +258,7 @@ async fn prepare(config: &Config, url: &str) -> Result<Fresh, String> {
         Some(DatabaseKind::MySql) => mysql::fresh(url, &history, &name).await?,
         #[cfg(feature = "sqlite")]
         Some(DatabaseKind::Sqlite) => sqlite::fresh(url, &history, &name).await?,
-        // An unknown scheme, or a database this build leaves out: the URL parser names the cause and the feature.
-        _ => return Err(Database::connect(url).await.err().unwrap_or_else(|| unknown_scheme(url)).to_string()),
+        _ => return Err(url_error(url).await),
     };
     for (fixture, sql) in config.fixtures {
         if let Err(e) = fresh.db.execute_script(sql).await {

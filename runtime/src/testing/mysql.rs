@@ -34,7 +34,7 @@ pub(super) async fn fresh(url: &str, history: &History, name: &str) -> Result<Fr
     }
     let key = format!("template {server} {}", history.template);
     if !seen(&key) {
-        ensure_template(url, &pool, history).await?;
+        ensure_template(url, &pool, history, &history.template).await?;
         first_time(&key);
     }
     let cached = SNAPSHOTS.lock().unwrap_or_else(PoisonError::into_inner).as_ref().and_then(|m| m.get(&key).cloned());
@@ -83,6 +83,24 @@ async fn replay(pool: &sqlx::MySqlPool, name: &str, charset: &str, collation: &s
     result.map(drop).map_err(err)
 }
 
+/// The database `transaction` tests share, `pm_tx_<hex>`, migrated once (and again when a test committed into it:
+/// a `_pm_dirty` table), and a connection pool to it.
+pub(super) async fn shared(url: &str, history: &History) -> Result<(Database, String), String> {
+    let name = format!("pm_tx_{}", history.hex);
+    let ready = format!("shared {} {name}", crate::redact_url(url));
+    if !seen(&ready) {
+        let admin = Database::connect(url).await.map_err(failed("connecting to DATABASE_URL"))?;
+        let pool = admin.mysql_pool().ok_or("DATABASE_URL is not a MySQL URL")?.clone();
+        let ensured = ensure_template(url, &pool, history, &name).await;
+        admin.close().await;
+        ensured?;
+        first_time(&ready);
+    }
+    let shared_url = url_for(url, &name).map_err(failed("DATABASE_URL"))?;
+    let db = Database::connect(&shared_url).await.map_err(failed(format!("connecting to `{name}`")))?;
+    Ok((db, name))
+}
+
 pub(super) async fn drop_database(admin: &Database, name: &str) -> Result<(), Error> {
     let Some(pool) = admin.mysql_pool() else { return Ok(()) };
     let result = drop_database_on(pool, name).await;
@@ -113,30 +131,36 @@ async fn drop_stale(pool: &sqlx::MySqlPool) -> Result<(), Error> {
     Ok(())
 }
 
-/// Builds the template unless it is complete (its `_prisma_migrations` holds the whole history, all finished:
-/// a builder killed half-way leaves fewer rows, and the template is rebuilt), under `GET_LOCK` so test binaries
-/// starting together build it once.
-async fn ensure_template(url: &str, pool: &sqlx::MySqlPool, history: &History) -> Result<(), String> {
+/// Builds the template (or the `transaction` tests' database: `name`) unless it is complete (its
+/// `_prisma_migrations` holds the whole history, all finished: a builder killed half-way leaves fewer rows, and the
+/// template is rebuilt) and clean (no `_pm_dirty` table: no test committed into it), under `GET_LOCK` so test
+/// binaries starting together build it once.
+async fn ensure_template(url: &str, pool: &sqlx::MySqlPool, history: &History, name: &str) -> Result<(), String> {
     let mut conn = pool.acquire().await.map_err(|e| format!("connecting to DATABASE_URL: {e}"))?;
     // The name inline (it is `pm_tpl_` and hex digits), so a waiting session shows it in the process list.
-    let lock = format!("SELECT GET_LOCK('{}', 3600)", history.template);
+    let lock = format!("SELECT GET_LOCK('{name}', 3600)");
     let got: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(lock))
         .fetch_one(&mut *conn)
         .await
         .map_err(|e| format!("taking the template lock: {e}"))?;
     if got != Some(1) {
-        return Err(format!("another test run held the lock `{}` for an hour", history.template));
+        return Err(format!("another test run held the lock `{name}` for an hour"));
     }
-    let built = build_if_incomplete(url, &mut conn, history).await;
-    let released = sqlx::query("SELECT RELEASE_LOCK(?)").bind(&history.template).execute(&mut *conn).await;
+    let built = build_if_incomplete(url, &mut conn, history, name).await;
+    let released = sqlx::query("SELECT RELEASE_LOCK(?)").bind(name).execute(&mut *conn).await;
     if released.is_err() {
         drop(conn.detach());
     }
     built
 }
 
-async fn build_if_incomplete(url: &str, conn: &mut sqlx::MySqlConnection, history: &History) -> Result<(), String> {
-    let table = format!("{}.`_prisma_migrations`", quote(&history.template));
+async fn build_if_incomplete(
+    url: &str,
+    conn: &mut sqlx::MySqlConnection,
+    history: &History,
+    name: &str,
+) -> Result<(), String> {
+    let table = format!("{}.`_prisma_migrations`", quote(name));
     let complete: Option<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*), CAST(COALESCE(SUM(finished_at IS NOT NULL AND rolled_back_at IS NULL), 0) AS SIGNED) FROM {table}"
     )))
@@ -145,24 +169,30 @@ async fn build_if_incomplete(url: &str, conn: &mut sqlx::MySqlConnection, histor
     .ok()
     .flatten();
     let want = i64::try_from(history.migrations.len()).unwrap_or(i64::MAX);
-    if complete == Some((want, want)) {
+    let dirty: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = '_pm_dirty'",
+    )
+    .bind(name)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| format!("looking at `{name}`: {e}"))?;
+    if complete == Some((want, want)) && dirty == 0 {
         return Ok(());
     }
-    let drop_sql = format!("DROP DATABASE IF EXISTS {}", quote(&history.template));
+    let drop_sql = format!("DROP DATABASE IF EXISTS {}", quote(name));
     sqlx::raw_sql(sqlx::AssertSqlSafe(drop_sql))
         .execute(&mut *conn)
         .await
         .map_err(|e| format!("dropping an incomplete template: {e}"))?;
-    let template_url = url_for(url, &history.template).map_err(failed("DATABASE_URL"))?;
-    let db = Database::connect(&template_url).await.map_err(failed(format!("connecting to `{}`", history.template)))?;
+    let template_url = url_for(url, name).map_err(failed("DATABASE_URL"))?;
+    let db = Database::connect(&template_url).await.map_err(failed(format!("connecting to `{name}`")))?;
     let deployed = Migrator::new(&history.migrations).deploy(&db).await;
     db.close().await;
     if let Err(e) = deployed {
-        let drop_sql = format!("DROP DATABASE IF EXISTS {}", quote(&history.template));
+        let drop_sql = format!("DROP DATABASE IF EXISTS {}", quote(name));
         let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop_sql)).execute(&mut *conn).await;
         return Err(failed(format!(
-            "migrating the template `{}` failed (fix the migration; the half-built template is dropped)",
-            history.template
+            "migrating the template `{name}` failed (fix the migration; the half-built template is dropped)"
         ))(e));
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! PostgreSQL: a template database per history, `CREATE DATABASE … TEMPLATE` per test.
 
-use super::{Dispose, Fresh, History, failed, first_time, is_stale, seen, url_for};
+use super::{DIRTY, Dispose, Fresh, History, failed, first_time, is_stale, seen, url_for};
 use crate::url::quote_ident;
 use crate::{Database, Error, Migrator};
 
@@ -12,7 +12,7 @@ pub(super) async fn fresh(url: &str, history: &History, name: &str) -> Result<Fr
     }
     let ready = format!("template {} {}", crate::redact_url(url), history.template);
     if !seen(&ready) {
-        ensure_template(url, &pool, history).await?;
+        ensure_template(url, &pool, history, false).await?;
         first_time(&ready);
     }
     let create = format!("CREATE DATABASE {} TEMPLATE {}", quote_ident(name), quote_ident(&history.template));
@@ -27,6 +27,28 @@ pub(super) async fn fresh(url: &str, history: &History, name: &str) -> Result<Fr
         shown: format!("{name} ({})", crate::redact_url(&test_url)),
         dispose: Dispose::Server { admin, name: name.to_owned() },
     })
+}
+
+/// The database `transaction` tests share, `pm_tx_<hex>`, cloned from the template once (and again when a test
+/// committed into it: [`DIRTY`]), and a connection pool to it.
+pub(super) async fn shared(url: &str, history: &History) -> Result<(Database, String), String> {
+    let name = shared_name(history);
+    let ready = format!("shared {} {name}", crate::redact_url(url));
+    if !seen(&ready) {
+        let admin = Database::connect(url).await.map_err(failed("connecting to DATABASE_URL"))?;
+        let pool = admin.postgres_pool().ok_or("DATABASE_URL is not a PostgreSQL URL")?.clone();
+        let ensured = ensure_template(url, &pool, history, true).await;
+        admin.close().await;
+        ensured?;
+        first_time(&ready);
+    }
+    let shared_url = url_for(url, &name).map_err(failed("DATABASE_URL"))?;
+    let db = Database::connect(&shared_url).await.map_err(failed(format!("connecting to `{name}`")))?;
+    Ok((db, name))
+}
+
+fn shared_name(history: &History) -> String {
+    format!("pm_tx_{}", history.hex)
 }
 
 pub(super) async fn drop_database(admin: &Database, name: &str) -> Result<(), Error> {
@@ -61,8 +83,9 @@ async fn drop_database_on(pool: &sqlx::PgPool, name: &str) -> Result<(), Error> 
 
 /// Builds the template unless it exists, under an advisory lock keyed by the history (not Prisma's key: the
 /// template's own deploy takes Prisma's lock inside). Built under `pmb_<pid>_<hex>` and renamed when complete, so
-/// a template that exists is whole even if a builder was killed half-way.
-async fn ensure_template(url: &str, pool: &sqlx::PgPool, history: &History) -> Result<(), String> {
+/// a template that exists is whole even if a builder was killed half-way. With `shared`, then the database of the
+/// `transaction` tests too, under the same lock.
+async fn ensure_template(url: &str, pool: &sqlx::PgPool, history: &History, shared: bool) -> Result<(), String> {
     let key = i64::from_str_radix(&history.hex[..15], 16).map_err(|e| e.to_string())?;
     let mut conn = pool.acquire().await.map_err(|e| format!("connecting to DATABASE_URL: {e}"))?;
     sqlx::query("SELECT pg_advisory_lock($1)")
@@ -70,7 +93,10 @@ async fn ensure_template(url: &str, pool: &sqlx::PgPool, history: &History) -> R
         .execute(&mut *conn)
         .await
         .map_err(|e| format!("taking the template lock: {e}"))?;
-    let built = build_if_missing(url, &mut conn, history).await;
+    let mut built = build_if_missing(url, &mut conn, history).await;
+    if shared && built.is_ok() {
+        built = build_shared(&mut conn, history).await;
+    }
     let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)").bind(key).execute(&mut *conn).await;
     if unlocked.is_err() {
         // The lock dies with the session: never hand a connection that may still hold it back to the pool.
@@ -109,6 +135,28 @@ async fn build_if_missing(url: &str, conn: &mut sqlx::PgConnection, history: &Hi
         t = quote_ident(&history.template)
     );
     run(conn, rename).await.map_err(|e| format!("renaming `{building}` to `{}`: {e}", history.template))
+}
+
+/// `CREATE DATABASE pm_tx_<hex> TEMPLATE pm_tpl_<hex>` unless it exists and no test committed into it (one atomic
+/// statement: a database that exists is whole).
+async fn build_shared(conn: &mut sqlx::PgConnection, history: &History) -> Result<(), String> {
+    let name = shared_name(history);
+    let comment: Option<Option<String>> =
+        sqlx::query_scalar("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1")
+            .bind(&name)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(|e| format!("looking for `{name}`: {e}"))?;
+    match comment {
+        Some(c) if !c.as_deref().is_some_and(|c| c.starts_with(DIRTY)) => return Ok(()),
+        Some(_) => run(conn, format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&name)))
+            .await
+            .map_err(|e| format!("dropping `{name}`, which a test committed into: {e}"))?,
+        None => {}
+    }
+    run(conn, format!("CREATE DATABASE {} TEMPLATE {}", quote_ident(&name), quote_ident(&history.template)))
+        .await
+        .map_err(|e| format!("creating `{name}` from `{}`: {e}", history.template))
 }
 
 async fn deploy(url: &str, building: &str, history: &History) -> Result<(), String> {
