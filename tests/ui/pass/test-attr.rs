@@ -30,6 +30,11 @@ async fn sqlite_pool(_pool: sqlx::SqlitePool) {}
 #[prisma_migrations::test(migrations = Db)]
 async fn mysql_pool(_pool: sqlx::MySqlPool) {}
 
+#[prisma_migrations::test(migrations = MIGRATIONS, transaction)]
+async fn in_a_transaction(_conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
 mod nested {
     #[prisma_migrations::test(migrations = super::Db)]
     #[ignore = "attributes of the function are kept"]
@@ -37,13 +42,14 @@ mod nested {
 }
 
 fn main() {
-    let _: [fn(); 7] = [
+    let _: [fn(); 8] = [
         static_history,
         typed_target_and_fixtures,
         named_target_no_argument,
         postgres_pool,
         sqlite_pool,
         mysql_pool,
+        in_a_transaction,
         nested::in_a_module,
     ];
 }
