@@ -1,4 +1,5 @@
-//! `#[prisma_migrations::test]`: each test on its own copy of a freshly migrated database.
+//! `#[prisma_migrations::test]`: each test on its own copy of a freshly migrated database (or, with `transaction`,
+//! inside a transaction rolled back after it).
 //!
 //! ```sh
 //! DATABASE_URL=file:./target/test-dbs/test.db cargo test -p prisma-migrations-examples --test signup
@@ -39,5 +40,16 @@ async fn two_factor_auth_keeps_existing_users(db: Database) -> Result<(), prisma
         .await
         .expect("the user is still there");
     assert_eq!(secret, None, "existing users start without 2FA");
+    Ok(())
+}
+
+/// `transaction`: one connection inside a transaction that is rolled back after the test, on a database migrated
+/// once and shared (on PostgreSQL and MySQL nothing is created per test; on SQLite each test still gets a copy).
+/// The fixture runs inside the transaction too.
+#[prisma_migrations::test(transaction, fixtures("users.sql"))]
+async fn lists_users(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    let emails: Vec<String> =
+        sqlx::query_scalar(r#"SELECT "email" FROM "User" ORDER BY "email""#).fetch_all(&mut *conn).await?;
+    assert_eq!(emails, ["ann@example.com", "bob@example.com"]);
     Ok(())
 }

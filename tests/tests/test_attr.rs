@@ -453,6 +453,15 @@ async fn sqlite() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     scenario(Server::Sqlite(ScratchDir::new()), "sqlite").await;
     transaction_scenario(&Server::Sqlite(ScratchDir::new()), "sqlite").await;
+    // A connection of another database than DATABASE_URL's.
+    let url = Server::Sqlite(ScratchDir::new()).url();
+    let out = fixture().run("transaction", Some(&url), &["postgres::fixtures_inside"]);
+    let all = text(&out);
+    assert!(
+        !out.status.success()
+            && all.contains("takes `&mut sqlx::PgConnection` (PostgreSQL) but DATABASE_URL is a SQLite URL"),
+        "a connection of the wrong database"
+    );
     concurrent_binaries(Server::Sqlite(ScratchDir::new())).await;
 }
 
@@ -582,7 +591,7 @@ fn example_signup() {
         .output()
         .expect("run cargo test");
     let all = text(&out);
-    assert!(out.status.success() && all.contains("2 passed"), "the example's tests pass:\n{all}");
+    assert!(out.status.success() && all.contains("3 passed"), "the example's tests pass:\n{all}");
     let left: Vec<_> = fs::read_dir(dir.path())
         .expect("read dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
