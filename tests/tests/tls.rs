@@ -68,7 +68,9 @@ impl Fresh {
 
 /// Connecting must fail with P1001 and a message that says why, without the password.
 async fn refused(url: &str, opts: &ConnectOptions, why: &[&str]) -> String {
-    let Err(e) = Database::connect_with(url, opts).await else { panic!("connected: {url}") };
+    let Err(e) = Database::connect_with(url, opts).await else {
+        panic!("connected: {}", prisma_migrations::redact_url(url))
+    };
     let shown = format!("{e} | {e:?}");
     assert!(!shown.contains(PASSWORD), "password shown: {shown}");
     assert_eq!(e.code(), Some("P1001"), "{shown}");

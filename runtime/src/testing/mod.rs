@@ -26,9 +26,6 @@ mod transaction;
 
 pub use transaction::{TestConnection, run_in_transaction};
 
-/// The comment a `transaction` test's shared PostgreSQL database gets when a test committed into it.
-const DIRTY: &str = "prisma-migrations: dirty, committed by ";
-
 use std::collections::HashSet;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};

@@ -1,8 +1,11 @@
 //! PostgreSQL: a template database per history, `CREATE DATABASE … TEMPLATE` per test.
 
-use super::{DIRTY, Dispose, Fresh, History, failed, first_time, is_stale, seen, url_for};
+use super::{Dispose, Fresh, History, failed, first_time, is_stale, seen, url_for};
 use crate::url::quote_ident;
 use crate::{Database, Error, Migrator};
+
+/// The comment a `transaction` test's shared database gets when a test committed into it.
+pub(super) const DIRTY: &str = "prisma-migrations: dirty, committed by ";
 
 pub(super) async fn fresh(url: &str, history: &History, name: &str) -> Result<Fresh, String> {
     let admin = Database::connect(url).await.map_err(failed("connecting to DATABASE_URL"))?;

@@ -22,7 +22,7 @@
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use super::{Config, Fresh, History, TestOutcome, dispose, runtime, test_db_name};
+use super::{Config, Fresh, History, TestOutcome, dispose, runtime};
 use crate::{Database, DatabaseKind};
 
 /// The connection a `transaction` test takes by `&mut`: `sqlx::PgConnection`, `sqlx::MySqlConnection` or
@@ -165,7 +165,7 @@ async fn prepare<C: TestConnection>(config: &Config, url: &str) -> Result<Prepar
         }
         #[cfg(feature = "sqlite")]
         DatabaseKind::Sqlite => {
-            let name = test_db_name(config);
+            let name = super::test_db_name(config);
             let mut fresh = super::sqlite::fresh(url, &history, &name).await?;
             let db = fresh.db.clone();
             let shown = std::mem::take(&mut fresh.shown);
@@ -218,7 +218,7 @@ impl TestConnection for sqlx::PgConnection {
     async fn mark_dirty(&mut self, test: &str) -> Result<(), String> {
         let sql = format!(
             "DO $$ BEGIN EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), '{}{}'); END $$",
-            super::DIRTY,
+            super::postgres::DIRTY,
             test.replace('\'', "''")
         );
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *self).await.map(drop).map_err(|e| e.to_string())
