@@ -98,7 +98,11 @@ pub fn random_name(prefix: &str) -> String {
     format!("{prefix}_{}", &uuid::Uuid::new_v4().simple().to_string()[..16])
 }
 
-fn with_path(url: &str, db: &str) -> String {
+/// The server URL with another database (its path replaced).
+///
+/// # Panics
+/// When `url` is not a URL.
+pub fn with_path(url: &str, db: &str) -> String {
     let mut u = url::Url::parse(url).expect("server URL");
     u.set_path(&format!("/{db}"));
     u.to_string()

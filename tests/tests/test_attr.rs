@@ -17,7 +17,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use prisma_migrations_tests::{ScratchDir, mysql_server_url, postgres_server_url};
+use prisma_migrations_tests::{ScratchDir, mysql_server_url, postgres_server_url, with_path};
 use sqlx::Connection as _;
 
 const HISTORY: [&str; 3] = ["20250101120000_create_users", "20250102090000_add_2fa", "20250103090000_backfill_2fa"];
@@ -230,7 +230,7 @@ impl Server {
                 let mut admin = sqlx::PgConnection::connect(u).await.expect("connect");
                 let create = format!("CREATE DATABASE \"{clone}\" TEMPLATE \"{db}\"");
                 sqlx::raw_sql(sqlx::AssertSqlSafe(create)).execute(&mut admin).await.expect("clone the template");
-                let mut c = sqlx::PgConnection::connect(&with_db(u, &clone)).await.expect("connect");
+                let mut c = sqlx::PgConnection::connect(&with_path(u, &clone)).await.expect("connect");
                 let n = sqlx::query_scalar(sql).fetch_one(&mut c).await.expect("query");
                 c.close().await.expect("close");
                 let drop = format!("DROP DATABASE \"{clone}\"");
@@ -238,11 +238,11 @@ impl Server {
                 n
             }
             Self::Postgres(u) => {
-                let mut c = sqlx::PgConnection::connect(&with_db(u, db)).await.expect("connect");
+                let mut c = sqlx::PgConnection::connect(&with_path(u, db)).await.expect("connect");
                 sqlx::query_scalar(sql).fetch_one(&mut c).await.expect("query")
             }
             Self::MySql(u) => {
-                let mut c = sqlx::MySqlConnection::connect(&with_db(u, db)).await.expect("connect");
+                let mut c = sqlx::MySqlConnection::connect(&with_path(u, db)).await.expect("connect");
                 sqlx::query_scalar(sql).fetch_one(&mut c).await.expect("query")
             }
             Self::Sqlite(d) => {
@@ -266,7 +266,7 @@ impl Server {
                 oid.to_string()
             }
             Self::MySql(u) => {
-                let mut c = sqlx::MySqlConnection::connect(&with_db(u, db)).await.expect("connect");
+                let mut c = sqlx::MySqlConnection::connect(&with_path(u, db)).await.expect("connect");
                 sqlx::query_scalar("SELECT CAST(MIN(started_at) AS CHAR) FROM _prisma_migrations")
                     .fetch_one(&mut c)
                     .await
@@ -298,12 +298,6 @@ impl Server {
             Self::Sqlite(d) => fs::write(d.path().join(format!("{name}.sqlite")), b"").expect("create file"),
         }
     }
-}
-
-fn with_db(url: &str, db: &str) -> String {
-    let mut u = url::Url::parse(url).expect("url");
-    u.set_path(&format!("/{db}"));
-    u.to_string()
 }
 
 /// A pid that no longer runs: a child that has exited and been reaped.
@@ -441,7 +435,7 @@ async fn postgres() {
 #[allow(clippy::await_holding_lock, reason = "one database at a time on purpose, each test on its own runtime")]
 async fn mysql() {
     let _one = SEQUENTIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let url = with_db(mysql_server_url(), "mysql");
+    let url = with_path(mysql_server_url(), "mysql");
     scenario(Server::MySql(url.clone()), "mysql").await;
     transaction_scenario(&Server::MySql(url.clone()), "mysql").await;
     concurrent_binaries(Server::MySql(url)).await;

@@ -295,7 +295,6 @@ pub(crate) struct History {
     /// `pm_tpl_<16 hex>`, from the names and checksums of the migrations applied.
     pub(crate) template: String,
     /// The 16 hex digits.
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code, reason = "MySQL builds in place"))]
     pub(crate) hex: String,
 }
 
@@ -326,6 +325,12 @@ impl History {
         // Borrowed from the `'static` history: no copy of the scripts.
         let migrations = Migrations::__new(applied, config.migrations.provider());
         Ok(Self { migrations, template: format!("pm_tpl_{hex}"), hex })
+    }
+
+    /// `pm_tx_<hex>`: the database `transaction` tests share on a server.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code, reason = "SQLite copies"))]
+    pub(crate) fn shared_name(&self) -> String {
+        format!("pm_tx_{}", self.hex)
     }
 
     /// The name a template is built under by this process.

@@ -83,22 +83,11 @@ async fn replay(pool: &sqlx::MySqlPool, name: &str, charset: &str, collation: &s
     result.map(drop).map_err(err)
 }
 
-/// The database `transaction` tests share, `pm_tx_<hex>`, migrated once (and again when a test committed into it:
-/// a `_pm_dirty` table), and a connection pool to it.
-pub(super) async fn shared(url: &str, history: &History) -> Result<(Database, String), String> {
-    let name = format!("pm_tx_{}", history.hex);
-    let ready = format!("shared {} {name}", crate::redact_url(url));
-    if !seen(&ready) {
-        let admin = Database::connect(url).await.map_err(failed("connecting to DATABASE_URL"))?;
-        let pool = admin.mysql_pool().ok_or("DATABASE_URL is not a MySQL URL")?.clone();
-        let ensured = ensure_template(url, &pool, history, &name).await;
-        admin.close().await;
-        ensured?;
-        first_time(&ready);
-    }
-    let shared_url = url_for(url, &name).map_err(failed("DATABASE_URL"))?;
-    let db = Database::connect(&shared_url).await.map_err(failed(format!("connecting to `{name}`")))?;
-    Ok((db, name))
+/// The `transaction` tests' database, `pm_tx_<hex>`, migrated unless it is complete and no test committed into it
+/// (a `_pm_dirty` table).
+pub(super) async fn ensure_shared(url: &str, admin: &Database, history: &History) -> Result<(), String> {
+    let pool = admin.mysql_pool().ok_or("DATABASE_URL is not a MySQL URL")?;
+    ensure_template(url, pool, history, &history.shared_name()).await
 }
 
 pub(super) async fn drop_database(admin: &Database, name: &str) -> Result<(), Error> {

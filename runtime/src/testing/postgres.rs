@@ -32,26 +32,11 @@ pub(super) async fn fresh(url: &str, history: &History, name: &str) -> Result<Fr
     })
 }
 
-/// The database `transaction` tests share, `pm_tx_<hex>`, cloned from the template once (and again when a test
-/// committed into it: [`DIRTY`]), and a connection pool to it.
-pub(super) async fn shared(url: &str, history: &History) -> Result<(Database, String), String> {
-    let name = shared_name(history);
-    let ready = format!("shared {} {name}", crate::redact_url(url));
-    if !seen(&ready) {
-        let admin = Database::connect(url).await.map_err(failed("connecting to DATABASE_URL"))?;
-        let pool = admin.postgres_pool().ok_or("DATABASE_URL is not a PostgreSQL URL")?.clone();
-        let ensured = ensure_template(url, &pool, history, true).await;
-        admin.close().await;
-        ensured?;
-        first_time(&ready);
-    }
-    let shared_url = url_for(url, &name).map_err(failed("DATABASE_URL"))?;
-    let db = Database::connect(&shared_url).await.map_err(failed(format!("connecting to `{name}`")))?;
-    Ok((db, name))
-}
-
-fn shared_name(history: &History) -> String {
-    format!("pm_tx_{}", history.hex)
+/// The `transaction` tests' database, `pm_tx_<hex>`, cloned from the template unless it exists and no test
+/// committed into it ([`DIRTY`]).
+pub(super) async fn ensure_shared(url: &str, admin: &Database, history: &History) -> Result<(), String> {
+    let pool = admin.postgres_pool().ok_or("DATABASE_URL is not a PostgreSQL URL")?;
+    ensure_template(url, pool, history, true).await
 }
 
 pub(super) async fn drop_database(admin: &Database, name: &str) -> Result<(), Error> {
@@ -143,7 +128,7 @@ async fn build_if_missing(url: &str, conn: &mut sqlx::PgConnection, history: &Hi
 /// `CREATE DATABASE pm_tx_<hex> TEMPLATE pm_tpl_<hex>` unless it exists and no test committed into it (one atomic
 /// statement: a database that exists is whole).
 async fn build_shared(conn: &mut sqlx::PgConnection, history: &History) -> Result<(), String> {
-    let name = shared_name(history);
+    let name = history.shared_name();
     let comment: Option<Option<String>> =
         sqlx::query_scalar("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1")
             .bind(&name)

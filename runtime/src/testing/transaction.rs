@@ -153,16 +153,8 @@ async fn prepare<C: TestConnection>(config: &Config, url: &str) -> Result<Prepar
     }
     let history = History::of(config)?;
     match C::KIND {
-        #[cfg(feature = "postgres")]
-        DatabaseKind::Postgres => {
-            let (db, name) = super::postgres::shared(url, &history).await?;
-            Ok(Prepared { db, shown: name, copy: None })
-        }
-        #[cfg(feature = "mysql")]
-        DatabaseKind::MySql => {
-            let (db, name) = super::mysql::shared(url, &history).await?;
-            Ok(Prepared { db, shown: name, copy: None })
-        }
+        #[cfg(any(feature = "postgres", feature = "mysql"))]
+        DatabaseKind::Postgres | DatabaseKind::MySql => shared(url, &history).await,
         #[cfg(feature = "sqlite")]
         DatabaseKind::Sqlite => {
             let name = super::test_db_name(config);
@@ -176,15 +168,57 @@ async fn prepare<C: TestConnection>(config: &Config, url: &str) -> Result<Prepar
     }
 }
 
+/// The database `transaction` tests share on a server, `pm_tx_<hex>`, made (or made again after a test committed
+/// into it) once per process under the template's lock, and a pool to it.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn shared(url: &str, history: &History) -> Result<Prepared, String> {
+    let name = history.shared_name();
+    let ready = format!("shared {} {name}", crate::redact_url(url));
+    if !super::seen(&ready) {
+        let admin = Database::connect(url).await.map_err(super::failed("connecting to DATABASE_URL"))?;
+        let ensured = match admin.kind() {
+            #[cfg(feature = "postgres")]
+            DatabaseKind::Postgres => super::postgres::ensure_shared(url, &admin, history).await,
+            #[cfg(feature = "mysql")]
+            DatabaseKind::MySql => super::mysql::ensure_shared(url, &admin, history).await,
+            #[allow(unreachable_patterns, reason = "a build without one of the servers")]
+            _ => Ok(()),
+        };
+        admin.close().await;
+        ensured?;
+        super::first_time(&ready);
+    }
+    let shared_url = super::url_for(url, &name).map_err(super::failed("DATABASE_URL"))?;
+    let db = Database::connect(&shared_url).await.map_err(super::failed(format!("connecting to `{name}`")))?;
+    Ok(Prepared { db, shown: name, copy: None })
+}
+
+/// The methods that are the same for every connection: a pool's connection detached, a fixture run, the rollback.
+macro_rules! connection_common {
+    ($pool:ident) => {
+        async fn take(db: &Database) -> Result<Self, String> {
+            let pool = db.$pool().ok_or_else(|| format!("DATABASE_URL is not a database for {}", Self::NAME))?;
+            Ok(pool.acquire().await.map_err(|e| format!("connecting: {e}"))?.detach())
+        }
+
+        async fn run_script(&mut self, sql: &'static str) -> Result<(), String> {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *self).await.map(drop).map_err(|e| e.to_string())
+        }
+
+        async fn rollback(mut self) -> Result<(), String> {
+            let rolled = sqlx::raw_sql("ROLLBACK").execute(&mut self).await.map(drop).map_err(|e| e.to_string());
+            let _ = sqlx::Connection::close(self).await;
+            rolled
+        }
+    };
+}
+
 #[cfg(feature = "postgres")]
 impl TestConnection for sqlx::PgConnection {
     const KIND: DatabaseKind = DatabaseKind::Postgres;
     const NAME: &'static str = "`&mut sqlx::PgConnection` (PostgreSQL)";
 
-    async fn take(db: &Database) -> Result<Self, String> {
-        let pool = db.postgres_pool().ok_or("not a PostgreSQL database")?;
-        Ok(pool.acquire().await.map_err(|e| format!("connecting: {e}"))?.detach())
-    }
+    connection_common!(postgres_pool);
 
     async fn begin(&mut self) -> Result<Option<i64>, String> {
         sqlx::raw_sql("BEGIN").execute(&mut *self).await.map_err(|e| format!("BEGIN: {e}"))?;
@@ -196,10 +230,6 @@ impl TestConnection for sqlx::PgConnection {
         Ok(Some(xid))
     }
 
-    async fn run_script(&mut self, sql: &'static str) -> Result<(), String> {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *self).await.map(drop).map_err(|e| e.to_string())
-    }
-
     async fn still_open(&mut self, token: Option<i64>) -> Result<Option<bool>, String> {
         // In a transaction the test aborted with an error, every query fails until ROLLBACK: that is still ours.
         match sqlx::query_scalar::<_, Option<i64>>("SELECT txid_current_if_assigned()").fetch_one(&mut *self).await {
@@ -207,12 +237,6 @@ impl TestConnection for sqlx::PgConnection {
             Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("25P02") => Ok(Some(true)),
             Err(e) => Err(e.to_string()),
         }
-    }
-
-    async fn rollback(mut self) -> Result<(), String> {
-        let rolled = sqlx::raw_sql("ROLLBACK").execute(&mut self).await.map(drop).map_err(|e| e.to_string());
-        let _ = sqlx::Connection::close(self).await;
-        rolled
     }
 
     async fn mark_dirty(&mut self, test: &str) -> Result<(), String> {
@@ -230,22 +254,11 @@ impl TestConnection for sqlx::MySqlConnection {
     const KIND: DatabaseKind = DatabaseKind::MySql;
     const NAME: &'static str = "`&mut sqlx::MySqlConnection` (MySQL/MariaDB)";
 
-    async fn take(db: &Database) -> Result<Self, String> {
-        let pool = db.mysql_pool().ok_or("not a MySQL database")?;
-        Ok(pool.acquire().await.map_err(|e| format!("connecting: {e}"))?.detach())
-    }
+    connection_common!(mysql_pool);
 
     async fn begin(&mut self) -> Result<Option<i64>, String> {
-        // WITH CONSISTENT SNAPSHOT: InnoDB's transaction exists from here, so the check after the test finds it.
-        sqlx::raw_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT")
-            .execute(&mut *self)
-            .await
-            .map_err(|e| format!("START TRANSACTION: {e}"))?;
+        sqlx::raw_sql("START TRANSACTION").execute(&mut *self).await.map_err(|e| format!("START TRANSACTION: {e}"))?;
         Ok(None)
-    }
-
-    async fn run_script(&mut self, sql: &'static str) -> Result<(), String> {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *self).await.map(drop).map_err(|e| e.to_string())
     }
 
     async fn still_open(&mut self, _token: Option<i64>) -> Result<Option<bool>, String> {
@@ -267,12 +280,6 @@ impl TestConnection for sqlx::MySqlConnection {
         }
     }
 
-    async fn rollback(mut self) -> Result<(), String> {
-        let rolled = sqlx::raw_sql("ROLLBACK").execute(&mut self).await.map(drop).map_err(|e| e.to_string());
-        let _ = sqlx::Connection::close(self).await;
-        rolled
-    }
-
     async fn mark_dirty(&mut self, test: &str) -> Result<(), String> {
         sqlx::raw_sql("CREATE TABLE IF NOT EXISTS `_pm_dirty` (test VARCHAR(255))")
             .execute(&mut *self)
@@ -292,29 +299,16 @@ impl TestConnection for sqlx::SqliteConnection {
     const KIND: DatabaseKind = DatabaseKind::Sqlite;
     const NAME: &'static str = "`&mut sqlx::SqliteConnection` (SQLite)";
 
-    async fn take(db: &Database) -> Result<Self, String> {
-        let pool = db.sqlite_pool().ok_or("not a SQLite database")?;
-        Ok(pool.acquire().await.map_err(|e| format!("opening: {e}"))?.detach())
-    }
+    connection_common!(sqlite_pool);
 
     async fn begin(&mut self) -> Result<Option<i64>, String> {
         sqlx::raw_sql("BEGIN").execute(&mut *self).await.map(drop).map_err(|e| format!("BEGIN: {e}"))?;
         Ok(None)
     }
 
-    async fn run_script(&mut self, sql: &'static str) -> Result<(), String> {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *self).await.map(drop).map_err(|e| e.to_string())
-    }
-
     /// The copy is this test's own: a commit there harms nothing, and is not looked for.
     async fn still_open(&mut self, _token: Option<i64>) -> Result<Option<bool>, String> {
         Ok(None)
-    }
-
-    async fn rollback(mut self) -> Result<(), String> {
-        let rolled = sqlx::raw_sql("ROLLBACK").execute(&mut self).await.map(drop).map_err(|e| e.to_string());
-        let _ = sqlx::Connection::close(self).await;
-        rolled
     }
 
     async fn mark_dirty(&mut self, _test: &str) -> Result<(), String> {

@@ -1,11 +1,8 @@
 //! Run by tests/tests/test_attr.rs with `DATABASE_URL` set, against each database. Each test prints
 //! `database: <name>` so the runner can check what was created and dropped.
 
-use std::sync::{Condvar, Mutex};
-use std::time::Duration;
-
 use prisma_migrations::{Database, Migrator};
-use test_attr_fixture::Db;
+use test_attr_fixture::{Db, meet};
 
 /// The name of the database a test runs on, printed for the runner.
 async fn show(db: &Database) {
@@ -45,18 +42,6 @@ async fn count(db: &Database, expr: &str, from: &str) -> i64 {
         }
     };
     n.unwrap_or(0)
-}
-
-/// Both isolation tests arrive here before either writes: they run at the same time (a hang guard fails the
-/// test if the other never comes, e.g. with `--test-threads=1`).
-fn meet() {
-    static ARRIVED: Mutex<u32> = Mutex::new(0);
-    static CV: Condvar = Condvar::new();
-    let mut n = ARRIVED.lock().unwrap();
-    *n += 1;
-    CV.notify_all();
-    let (n, timeout) = CV.wait_timeout_while(n, Duration::from_secs(120), |n| *n < 2).unwrap();
-    assert!(!timeout.timed_out(), "the two isolation tests did not run in parallel ({} arrived)", *n);
 }
 
 async fn write_same_row(db: Database) {

@@ -1,22 +1,8 @@
 //! `#[prisma_migrations::test(transaction)]`, run by tests/tests/test_attr.rs with `DATABASE_URL` set, one database
-//! at a time (`cargo test --test transaction -- postgres::|mysql::|sqlite::`). Each test prints
-//! `database: <name>` (the shared database, or SQLite's copy) and `xid: <id>` where the server has one.
+//! at a time (`cargo test --test transaction -- postgres::|mysql::|sqlite::`). Tests print `database: <name>` (the
+//! shared database, or SQLite's copy).
 
-use std::sync::{Condvar, Mutex};
-use std::time::Duration;
-
-use test_attr_fixture::Db;
-
-/// Both isolation tests arrive here before either writes (a hang guard fails the test if the other never comes).
-fn meet() {
-    static ARRIVED: Mutex<u32> = Mutex::new(0);
-    static CV: Condvar = Condvar::new();
-    let mut n = ARRIVED.lock().unwrap();
-    *n += 1;
-    CV.notify_all();
-    let (n, timeout) = CV.wait_timeout_while(n, Duration::from_secs(120), |n| *n < 2).unwrap();
-    assert!(!timeout.timed_out(), "the two isolation tests did not run in parallel ({} arrived)", *n);
-}
+use test_attr_fixture::{Db, meet};
 
 /// One 64-bit integer.
 macro_rules! scalar {

@@ -3,17 +3,12 @@
 //! (PRISMA.md, deploy step 0), checked against the database's own catalog and the file system.
 
 use prisma_migrations::{Database, Migrator};
-use prisma_migrations_tests::{MigrationsDir, ScratchDir, mysql_server_url, postgres_server_url, random_name};
+use prisma_migrations_tests::{
+    MigrationsDir, ScratchDir, mysql_server_url, postgres_server_url, random_name, with_path,
+};
 
 use super::scenarios::{M1, M2, S1, S2};
 use super::{Env, Kind};
-
-/// The server URL with another database.
-fn with_database(server: &str, name: &str) -> String {
-    let mut u = url::Url::parse(server).expect("server URL");
-    u.set_path(&format!("/{name}"));
-    u.to_string()
-}
 
 /// Whether the database exists, asked of the server's catalog (or the file system), not of the library.
 async fn exists(kind: Kind, name: &str, file: &std::path::Path) -> bool {
@@ -71,11 +66,11 @@ pub async fn first_run(kind: Kind) {
     let file = scratch.path().join("data/new").join(format!("{name}.db"));
     let (url, raw_url) = match kind {
         Kind::Postgres => {
-            let raw = with_database(postgres_server_url(), &name);
+            let raw = with_path(postgres_server_url(), &name);
             (format!("{raw}?schema=app"), raw)
         }
         Kind::MySql => {
-            let raw = with_database(mysql_server_url(), &name);
+            let raw = with_path(mysql_server_url(), &name);
             (raw.clone(), raw)
         }
         Kind::Sqlite => (format!("file:{}", file.display()), format!("file:{}", file.display())),
